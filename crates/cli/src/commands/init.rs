@@ -1,0 +1,81 @@
+use ledgerline_money::{Currency, RoundingMode};
+use ledgerline_store::{utc_timestamp_now, Ledger};
+use serde::Serialize;
+
+use crate::args::{Cli, InitArgs};
+use crate::home::Home;
+use crate::output::{refuse, Output};
+
+#[derive(Serialize)]
+pub struct InitReport {
+    pub home: String,
+    pub created: bool,
+    pub label_name: String,
+    pub accounting_currency: String,
+    pub rounding_mode: String,
+    pub schema_version: u32,
+}
+
+/// The settings a new home starts with.
+pub struct LabelSettings {
+    pub label_name: String,
+    pub accounting_currency: Currency,
+    pub rounding_mode: RoundingMode,
+}
+
+impl LabelSettings {
+    pub fn from_arguments(arguments: &InitArgs) -> anyhow::Result<LabelSettings> {
+        let accounting_currency = Currency::parse(&arguments.currency)
+            .map_err(|error| refuse(format!("--currency: {error}"), "give a three-letter ISO 4217 code, e.g. --currency EUR"))?;
+        let rounding_mode: RoundingMode = arguments
+            .rounding
+            .parse()
+            .map_err(|error| refuse(format!("--rounding: {error}"), "half-even is the usual choice"))?;
+        Ok(LabelSettings { label_name: arguments.label_name.clone(), accounting_currency, rounding_mode })
+    }
+
+    pub fn store(&self, ledger: &Ledger) -> anyhow::Result<()> {
+        ledger.set_setting("label_name", &self.label_name)?;
+        ledger.set_setting("accounting_currency", self.accounting_currency.code())?;
+        ledger.set_setting("rounding_mode", self.rounding_mode.name())?;
+        ledger.set_setting("created_at", &utc_timestamp_now())?;
+        Ok(())
+    }
+}
+
+pub fn report_for(home: &Home, ledger: &Ledger, created: bool) -> anyhow::Result<InitReport> {
+    let setting = |key: &str| -> anyhow::Result<String> { Ok(ledger.setting(key)?.unwrap_or_default()) };
+    Ok(InitReport {
+        home: home.path.display().to_string(),
+        created,
+        label_name: setting("label_name")?,
+        accounting_currency: setting("accounting_currency")?,
+        rounding_mode: setting("rounding_mode")?,
+        schema_version: ledger.schema_version()?,
+    })
+}
+
+pub fn run(cli: &Cli, arguments: &InitArgs, output: Output) -> anyhow::Result<u8> {
+    let settings = LabelSettings::from_arguments(arguments)?;
+    let home = Home::new(&cli.home);
+    let created = !home.is_initialised();
+    let ledger = home.create()?;
+    if created {
+        settings.store(&ledger)?;
+    }
+    let report = report_for(&home, &ledger, created)?;
+    output.report(&report, |report| {
+        if report.created {
+            format!(
+                "Created a Ledgerline home in {}\n  label: {}\n  accounting currency: {}\n  rounding: {}\n\nNext: import a catalog and reports (see `ledgerline --help`).\n",
+                report.home, report.label_name, report.accounting_currency, report.rounding_mode
+            )
+        } else {
+            format!(
+                "{} is already a Ledgerline home (label {}, {}); nothing changed.\n",
+                report.home, report.label_name, report.accounting_currency
+            )
+        }
+    })?;
+    Ok(0)
+}

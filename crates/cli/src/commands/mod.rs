@@ -1,0 +1,6 @@
+//! One module per subcommand. Each returns the process exit code, or an error for main to report.
+
+pub mod check;
+pub mod demo;
+pub mod init;
+pub mod synth;

@@ -1,0 +1,50 @@
+//! The `ledgerline` binary: argument parsing, output and exit codes over the library crates.
+//!
+//! Exit codes: 0 success, 1 refused or bad input (the message says what and where, often with a
+//! `hint:`), 2 usage error (from the argument parser).
+
+mod args;
+mod commands;
+mod home;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::output::{Output, Refusal};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let output = Output { json: cli.json };
+    let result = match &cli.command {
+        Command::Init(arguments) => commands::init::run(&cli, arguments, output),
+        Command::Check => commands::check::run(&cli, output),
+        Command::Synth(arguments) => commands::synth::run(arguments, output),
+        Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            report_error(&error, output);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report_error(error: &anyhow::Error, output: Output) {
+    let hint = error.downcast_ref::<Refusal>().and_then(|refusal| refusal.hint.clone());
+    let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+    eprintln!("error: {error}");
+    for cause in &causes {
+        eprintln!("  caused by: {cause}");
+    }
+    if let Some(hint) = &hint {
+        eprintln!("hint: {hint}");
+    }
+    if output.json {
+        let document = serde_json::json!({ "error": error.to_string(), "causes": causes, "hint": hint });
+        println!("{document:#}");
+    }
+}

@@ -1,0 +1,58 @@
+//! How commands talk to the user: text for people, one JSON document for scripts, progress on
+//! a terminal only.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// Where a command's report goes.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    pub json: bool,
+}
+
+impl Output {
+    /// Prints the report: `document` as JSON with `--json`, otherwise the text `render` writes.
+    pub fn report<T: Serialize>(&self, document: &T, render: impl FnOnce(&T) -> String) -> anyhow::Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(document)?);
+        } else {
+            print!("{}", render(document));
+        }
+        Ok(())
+    }
+
+    /// A spinner with a message, shown only when a person is watching stdout and not with
+    /// `--json`. Finishing it clears the line.
+    pub fn spinner(&self, message: &str) -> ProgressBar {
+        if self.json || !std::io::stdout().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+}
+
+/// A refusal the user can act on: the message says what and where, the hint what to do.
+#[derive(Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+pub fn refuse(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Refusal { message: message.into(), hint: Some(hint.into()) })
+}

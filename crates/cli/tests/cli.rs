@@ -1,0 +1,177 @@
+//! Runs the real `ledgerline` binary in temporary folders, as a user or a script would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ledgerline(home: &Path, arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        .arg("--home")
+        .arg(home)
+        .args(arguments)
+        .env_remove("LEDGERLINE_HOME")
+        .output()
+        .expect("the ledgerline binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("stdout is one JSON document ({error}): {}", stdout(output)))
+}
+
+/// Every file under `root`, relative path and bytes, in a stable order.
+fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let output = Command::new(env!("CARGO_BIN_EXE_ledgerline")).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for word in ["royalty accounting", "init", "check", "synth", "demo", "--home", "--json"] {
+        assert!(text.contains(word), "help mentions {word}: {text}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let home = tempfile::tempdir().unwrap();
+    assert_eq!(ledgerline(home.path(), &["no-such-command"]).status.code(), Some(2));
+    assert_eq!(ledgerline(home.path(), &["synth"]).status.code(), Some(2), "--out is required");
+    assert_eq!(ledgerline(home.path(), &["synth", "--out", "x", "--seed", "minus one"]).status.code(), Some(2));
+}
+
+#[test]
+fn init_creates_a_home_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    let first = ledgerline(&home, &["init", "--label-name", "Tiny Records", "--currency", "gbp"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("Created a Ledgerline home"));
+    assert!(home.join("ledger.db").is_file());
+    assert!(home.join("lake").is_dir());
+
+    let second = ledgerline(&home, &["--json", "init"]);
+    assert!(second.status.success());
+    let report = json(&second);
+    assert_eq!(report["created"], false);
+    assert_eq!(report["label_name"], "Tiny Records");
+    assert_eq!(report["accounting_currency"], "GBP");
+    assert_eq!(report["rounding_mode"], "half-even");
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_hint() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    let output = ledgerline(&home, &["init", "--currency", "EURO"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("error: --currency: unknown currency \"EURO\""), "{message}");
+    assert!(message.contains("hint: give a three-letter ISO 4217 code"), "{message}");
+    assert!(!home.exists(), "nothing is created when the settings are refused");
+}
+
+#[test]
+fn check_needs_a_home_and_passes_on_a_new_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    let refused = ledgerline(&home, &["--json", "check"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("hint: run `ledgerline init` first"));
+    assert!(json(&refused)["error"].as_str().unwrap().contains("is not a Ledgerline home"));
+
+    assert!(ledgerline(&home, &["init"]).status.success());
+    let checked = ledgerline(&home, &["--json", "check"]);
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    let report = json(&checked);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["integrity_problems"].as_array().unwrap().len(), 0);
+    assert_eq!(report["trial_balance"]["postings"], 0);
+}
+
+#[test]
+fn check_fails_when_the_ledger_does_not_balance() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    assert!(ledgerline(&home, &["init"]).status.success());
+    // A one-legged entry written behind Ledgerline's back.
+    let connection = rusqlite::Connection::open(home.join("ledger.db")).unwrap();
+    connection
+        .execute_batch(
+            "INSERT INTO ledger_transactions (kind, description, posted_at) VALUES ('manual', 'smuggled', 'now');
+             INSERT INTO postings (transaction_id, account, currency, amount) VALUES (1, 'cash', 'EUR', '5');",
+        )
+        .unwrap();
+    drop(connection);
+    let output = ledgerline(&home, &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("EUR: debits 5 credits 0 NOT BALANCED"), "{text}");
+    assert!(text.contains("transaction 1 does not balance in EUR: off by 5"), "{text}");
+}
+
+#[test]
+fn synth_is_deterministic() {
+    let folder = tempfile::tempdir().unwrap();
+    let first = folder.path().join("A");
+    let second = folder.path().join("B");
+    let third = folder.path().join("C");
+    for (out, seed) in [(&first, "1"), (&second, "1"), (&third, "2")] {
+        let output = ledgerline(folder.path(), &["synth", "--out", out.to_str().unwrap(), "--seed", seed, "--months", "3"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let first_tree = tree(&first);
+    assert!(first_tree.len() > 10, "a label has many files");
+    assert!(first_tree == tree(&second), "same seed, same bytes");
+    assert!(first_tree != tree(&third), "another seed, another label");
+}
+
+#[test]
+fn demo_runs_end_to_end_and_can_run_again() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("demo-home");
+    let output = ledgerline(&home, &["demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Ledgerline demo"), "{text}");
+    assert!(text.contains("checked the ledger: ok"), "{text}");
+    assert!(home.join("inbox/catalog/catalog.csv").is_file());
+
+    let again = ledgerline(&home, &["--json", "demo"]);
+    assert!(again.status.success(), "a demo home is replaced: {}", stderr(&again));
+    let report = json(&again);
+    assert_eq!(report["check"]["ok"], true);
+    assert!(report["generated"]["report_lines"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn demo_never_touches_a_real_ledger() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    assert!(ledgerline(&home, &["init"]).status.success());
+    let output = ledgerline(&home, &["demo"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("holds a ledger that is not a demo"));
+    assert!(home.join("ledger.db").is_file());
+}
