@@ -30,6 +30,9 @@ pub enum Command {
     Init(InitArgs),
     /// Check the ledger database: SQLite integrity, foreign keys and the trial balance.
     Check,
+    /// Import sales reports (DDEX DSR, distributor and DSP statements); the layout is detected.
+    /// Importing the same content again changes nothing.
+    Import(ImportArgs),
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
@@ -49,6 +52,22 @@ pub struct InitArgs {
     /// Rounding of statement amounts to the currency's minor unit: half-even or half-up.
     #[arg(long, default_value = "half-even", value_name = "MODE")]
     pub rounding: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Report files: CSV, TSV, TXT, DSR .tsv, gzip or ZIP.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Read the files as this source's layouts only (e.g. fuga, ddex-dsr).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Read the files with this mapping file (see docs/formats.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "source")]
+    pub mapping: Option<PathBuf>,
+    /// Import the good rows of a file with bad rows; the rejected rows are kept with reasons.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
 }
 
 #[derive(Debug, Args)]

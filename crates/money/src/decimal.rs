@@ -151,7 +151,7 @@ impl Decimal {
             return 0;
         }
         let mut digits = SCALE_DIGITS;
-        while fraction % 10 == 0 {
+        while fraction.is_multiple_of(10) {
             fraction /= 10;
             digits -= 1;
         }

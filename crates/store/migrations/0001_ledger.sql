@@ -10,18 +10,74 @@ CREATE TABLE settings (
 ) STRICT;
 
 -- One row per imported report file, identified by the SHA-256 of its bytes: importing the same
--- bytes again finds this row and changes nothing.
+-- bytes again finds this row and changes nothing. The lines themselves are in the lake, under
+-- lake/imports/<content_sha256>/. An import is a fact: it is never changed or removed.
 CREATE TABLE imports (
-    id             INTEGER PRIMARY KEY,
-    content_sha256 TEXT NOT NULL UNIQUE CHECK (length(content_sha256) = 64),
-    file_name      TEXT NOT NULL,
-    source         TEXT NOT NULL,
-    layout         TEXT NOT NULL,
-    byte_size      INTEGER NOT NULL CHECK (byte_size >= 0),
-    line_count     INTEGER NOT NULL CHECK (line_count >= 0),
-    lake_path      TEXT,
-    imported_at    TEXT NOT NULL
+    id              INTEGER PRIMARY KEY,
+    content_sha256  TEXT NOT NULL UNIQUE CHECK (length(content_sha256) = 64),
+    file_name       TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    layout          TEXT NOT NULL,
+    format_version  TEXT NOT NULL,
+    byte_size       INTEGER NOT NULL CHECK (byte_size >= 0),
+    line_count      INTEGER NOT NULL CHECK (line_count >= 0),
+    rejected_rows   INTEGER NOT NULL CHECK (rejected_rows >= 0),
+    matched_lines   INTEGER NOT NULL CHECK (matched_lines >= 0),
+    unmatched_lines INTEGER NOT NULL CHECK (unmatched_lines >= 0),
+    first_sale_day  TEXT,
+    last_sale_day   TEXT,
+    lake_path       TEXT NOT NULL,
+    imported_at     TEXT NOT NULL,
+    CHECK (matched_lines + unmatched_lines = line_count)
 ) STRICT;
+
+-- Units and money of an import per currency, as the parser counted them: the import's own
+-- control totals, which the royalty run reconciles against.
+CREATE TABLE import_totals (
+    import_id INTEGER NOT NULL REFERENCES imports (id),
+    currency  TEXT NOT NULL CHECK (length(currency) = 3),
+    lines     INTEGER NOT NULL,
+    units     INTEGER NOT NULL,
+    gross     TEXT NOT NULL CHECK (gross <> '' AND gross NOT GLOB '*[^0-9.-]*'),
+    net       TEXT NOT NULL CHECK (net <> '' AND net NOT GLOB '*[^0-9.-]*'),
+    PRIMARY KEY (import_id, currency)
+) STRICT;
+
+-- Warnings of an import, and with --skip-bad-rows the rejected rows and why: nothing is
+-- silently lost.
+CREATE TABLE import_diagnostics (
+    id            INTEGER PRIMARY KEY,
+    import_id     INTEGER NOT NULL REFERENCES imports (id),
+    severity      TEXT NOT NULL CHECK (severity IN ('warning', 'error')),
+    file          TEXT NOT NULL,
+    line          INTEGER NOT NULL,
+    column_number INTEGER,
+    column_name   TEXT,
+    value         TEXT,
+    reason        TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX import_diagnostics_by_import ON import_diagnostics (import_id);
+
+CREATE TRIGGER imports_are_facts_update BEFORE UPDATE ON imports
+BEGIN
+    SELECT RAISE(ABORT, 'imports are facts: they cannot be changed');
+END;
+
+CREATE TRIGGER imports_are_facts_delete BEFORE DELETE ON imports
+BEGIN
+    SELECT RAISE(ABORT, 'imports are facts: they cannot be removed');
+END;
+
+CREATE TRIGGER import_totals_are_facts_update BEFORE UPDATE ON import_totals
+BEGIN
+    SELECT RAISE(ABORT, 'imports are facts: they cannot be changed');
+END;
+
+CREATE TRIGGER import_totals_are_facts_delete BEFORE DELETE ON import_totals
+BEGIN
+    SELECT RAISE(ABORT, 'imports are facts: they cannot be removed');
+END;
 
 CREATE TABLE parties (
     id            TEXT PRIMARY KEY,

@@ -2,5 +2,6 @@
 
 pub mod check;
 pub mod demo;
+pub mod import;
 pub mod init;
 pub mod synth;

@@ -1,0 +1,129 @@
+//! One entry point for any report part: decide what it is (DDEX DSR or a mapped layout), then
+//! read it into a sink.
+
+use std::io::Read;
+
+use crate::dsr;
+use crate::mapping::MappingFile;
+use crate::registry::Registry;
+use crate::source::{ReportPart, SourceError};
+use crate::summary::{FormatId, ReportSummary};
+use crate::tabular::{self, TableError, TableShape};
+use crate::LineSink;
+
+/// Decoded text examined to recognise a layout.
+const DETECTION_SAMPLE_BYTES: u64 = 64 * 1024;
+
+/// What a part was recognised as.
+#[derive(Clone, Debug)]
+pub enum Layout {
+    Dsr,
+    Table { mapping: Box<MappingFile>, shape: TableShape },
+}
+
+/// A recognised part, ready to read.
+#[derive(Clone, Debug)]
+pub struct Detection {
+    pub format: FormatId,
+    pub layout: Layout,
+}
+
+/// What reading a part produced (the lines went to the sink).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PartSummary {
+    pub label: String,
+    pub format: FormatId,
+    pub summary: ReportSummary,
+    /// For DSR: `(FileNumber, NumberOfFiles)` from HEAD, so a multi-file set can be recognised.
+    pub file_of_set: Option<(u32, u32)>,
+}
+
+/// Why a part cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError<E> {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{file}: unknown layout; columns seen on line {line}: {columns}")]
+    UnknownLayout { file: String, line: u64, columns: String, known_sources: Vec<String> },
+    #[error("{file}: cannot read: {message}")]
+    Io { file: String, message: String },
+    #[error(transparent)]
+    Table(TableError<E>),
+    #[error(transparent)]
+    Dsr(dsr::DsrError<E>),
+}
+
+impl<E> ReadError<E> {
+    /// What the user can do about it, when there is something.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ReadError::UnknownLayout { known_sources, .. } => Some(format!(
+                "if this is a layout of a known source ({}), name it with --source; otherwise describe it in a mapping file and import with --mapping FILE (see docs/formats.md)",
+                known_sources.join(", ")
+            )),
+            _ => None,
+        }
+    }
+}
+
+fn sample_of(part: &ReportPart) -> Result<Vec<u8>, SourceError> {
+    let mut sample = Vec::new();
+    part.open_text()?
+        .take(DETECTION_SAMPLE_BYTES)
+        .read_to_end(&mut sample)
+        .map_err(|source| SourceError::Io { file: part.label.clone(), source })?;
+    // A record cut by the end of the sample would mislead the number-style guess.
+    if sample.len() as u64 == DETECTION_SAMPLE_BYTES {
+        if let Some(last_newline) = memchr::memrchr(b'\n', &sample) {
+            sample.truncate(last_newline + 1);
+        }
+    }
+    Ok(sample)
+}
+
+/// Recognises a part. `force_dsr` is `--source ddex-dsr`.
+pub fn detect<E>(part: &ReportPart, registry: &Registry, force_dsr: bool) -> Result<Detection, ReadError<E>> {
+    let sample = sample_of(part)?;
+    if force_dsr || dsr::looks_like_dsr(&sample) {
+        return Ok(Detection {
+            format: FormatId { source: "ddex-dsr".into(), layout: "unknown".into(), version: String::new() },
+            layout: Layout::Dsr,
+        });
+    }
+    match tabular::detect(&sample, registry.mappings()) {
+        Ok((mapping, shape)) => Ok(Detection {
+            format: mapping.format_id(),
+            layout: Layout::Table { mapping: Box::new(mapping.clone()), shape },
+        }),
+        Err(unknown) => Err(ReadError::UnknownLayout {
+            file: part.label.clone(),
+            line: unknown.line,
+            columns: unknown.columns.iter().map(|column| format!("\"{}\"", column.trim())).collect::<Vec<_>>().join(", "),
+            known_sources: registry.source_names(),
+        }),
+    }
+}
+
+/// Reads a recognised part into `sink`.
+pub fn read<S: LineSink>(part: &ReportPart, detection: &Detection, sink: &mut S) -> Result<PartSummary, ReadError<S::Error>> {
+    match &detection.layout {
+        Layout::Table { mapping, shape } => {
+            let text = part.open_text()?;
+            let (bound, summary) = tabular::read_rows(text, &part.label, mapping, shape, sink).map_err(ReadError::Table)?;
+            Ok(PartSummary { label: part.label.clone(), format: bound.format, summary, file_of_set: None })
+        }
+        Layout::Dsr => {
+            let mut open = || part.open_text().map_err(|error| match error {
+                SourceError::Io { source, .. } => source,
+                other => std::io::Error::other(other.to_string()),
+            });
+            let report = dsr::parse(&mut open, &part.label, sink).map_err(ReadError::Dsr)?;
+            Ok(PartSummary {
+                label: part.label.clone(),
+                file_of_set: Some((report.header.file_number, report.header.number_of_files)),
+                format: report.format,
+                summary: report.summary,
+            })
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! Opening a report file: decompression (gzip; ZIP with one or several members) and text
+//! decoding (UTF-8 with or without BOM, UTF-16LE/BE with BOM, Windows-1252 when the bytes are
+//! not UTF-8), streaming, so memory does not grow with the file.
+//!
+//! A report file becomes one or more [`ReportPart`]s (a ZIP gives one per member). A part can
+//! be opened any number of times; each opening yields the decoded UTF-8 text from the start,
+//! which is what the two-pass DSR allocation needs.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use flate2::read::MultiGzDecoder;
+
+/// How the bytes on disk are packed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    None,
+    Gzip,
+    Zip,
+}
+
+/// How the text is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    Utf8,
+    Utf8WithBom,
+    Utf16LeWithBom,
+    Utf16BeWithBom,
+    Windows1252,
+}
+
+impl TextEncoding {
+    fn encoding(self) -> &'static Encoding {
+        match self {
+            TextEncoding::Utf8 | TextEncoding::Utf8WithBom => UTF_8,
+            TextEncoding::Utf16LeWithBom => UTF_16LE,
+            TextEncoding::Utf16BeWithBom => UTF_16BE,
+            TextEncoding::Windows1252 => WINDOWS_1252,
+        }
+    }
+
+    fn bom_length(self) -> usize {
+        match self {
+            TextEncoding::Utf8WithBom => 3,
+            TextEncoding::Utf16LeWithBom | TextEncoding::Utf16BeWithBom => 2,
+            TextEncoding::Utf8 | TextEncoding::Windows1252 => 0,
+        }
+    }
+}
+
+/// Why a report cannot be opened or read as text.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{file}: the file is empty")]
+    Empty { file: String },
+    #[error("{file}: not a ZIP archive that can be read: {reason}")]
+    BadZip { file: String, reason: String },
+    #[error("{file}: the ZIP archive holds no report (members: {members})")]
+    NoReportInZip { file: String, members: String },
+    #[error("{file}: this is a binary file, not a text report (a zero byte at offset {offset})")]
+    Binary { file: String, offset: usize },
+}
+
+/// Bytes examined to decide the encoding; also enough to see a header and a few rows.
+const SNIFF_BYTES: usize = 64 * 1024;
+const READ_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Where a part's bytes come from: the file itself, or a ZIP member extracted to a temporary
+/// file (ZIP members cannot be streamed twice without re-reading the archive).
+#[derive(Clone, Debug)]
+enum Origin {
+    Path(PathBuf),
+    Extracted(Arc<tempfile::TempPath>),
+}
+
+impl Origin {
+    fn path(&self) -> &Path {
+        match self {
+            Origin::Path(path) => path,
+            Origin::Extracted(temporary) => temporary,
+        }
+    }
+}
+
+/// One report inside a file: the whole file, or one member of a ZIP.
+#[derive(Clone, Debug)]
+pub struct ReportPart {
+    /// `name.csv`, or `archive.zip!member.csv`.
+    pub label: String,
+    /// The member name for ZIP members, otherwise the file name.
+    pub name: String,
+    /// Outer packing of the file this part came from, then of the part itself.
+    pub compression: Compression,
+    pub encoding: TextEncoding,
+    origin: Origin,
+    gzip: bool,
+}
+
+fn io_error(file: &str) -> impl FnOnce(io::Error) -> SourceError + '_ {
+    move |source| SourceError::Io { file: file.to_string(), source }
+}
+
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// Reads up to `limit` bytes (fewer only at the end of the stream).
+fn read_prefix(reader: &mut impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(limit);
+    reader.take(limit as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
+}
+
+/// Members of a ZIP that are never sales reports (FUGA's monthly ZIP carries a self-billing PDF).
+fn is_ignored_member(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with('/')
+        || lower.starts_with("__macosx/")
+        || lower.rsplit('/').next().is_some_and(|base| base.starts_with('.'))
+        || [".pdf", ".png", ".jpg", ".jpeg", ".html", ".htm", ".xml", ".json", ".xls", ".xlsx", ".doc", ".docx"]
+            .iter()
+            .any(|extension| lower.ends_with(extension))
+}
+
+/// Opens a report file and lists its parts, each with its encoding decided.
+pub fn open_report(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceError> {
+    let mut file = File::open(path).map_err(io_error(label))?;
+    let magic = read_prefix(&mut file, 4).map_err(io_error(label))?;
+    if magic.is_empty() {
+        return Err(SourceError::Empty { file: label.to_string() });
+    }
+    if is_zip(&magic) {
+        return open_zip(path, label);
+    }
+    let name = path.file_name().map_or_else(|| label.to_string(), |name| name.to_string_lossy().into_owned());
+    let gzip = is_gzip(&magic);
+    let part = ReportPart {
+        label: label.to_string(),
+        name,
+        compression: if gzip { Compression::Gzip } else { Compression::None },
+        encoding: TextEncoding::Utf8,
+        origin: Origin::Path(path.to_path_buf()),
+        gzip,
+    };
+    Ok(vec![part.with_sniffed_encoding()?])
+}
+
+fn open_zip(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceError> {
+    let file = File::open(path).map_err(io_error(label))?;
+    let bad_zip = |error: zip::result::ZipError| SourceError::BadZip { file: label.to_string(), reason: error.to_string() };
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(bad_zip)?;
+    let mut parts = Vec::new();
+    let mut member_names = Vec::new();
+    for index in 0..archive.len() {
+        let mut member = archive.by_index(index).map_err(bad_zip)?;
+        let member_name = member.name().map_err(bad_zip)?.into_owned();
+        member_names.push(member_name.clone());
+        if member.is_dir() || is_ignored_member(&member_name) {
+            continue;
+        }
+        let member_label = format!("{label}!{member_name}");
+        let mut temporary = tempfile::NamedTempFile::new().map_err(io_error(&member_label))?;
+        io::copy(&mut member, temporary.as_file_mut()).map_err(io_error(&member_label))?;
+        let temporary_path = temporary.into_temp_path();
+        let mut extracted = File::open(&temporary_path).map_err(io_error(&member_label))?;
+        let magic = read_prefix(&mut extracted, 4).map_err(io_error(&member_label))?;
+        if magic.is_empty() {
+            continue;
+        }
+        let gzip = is_gzip(&magic);
+        let part = ReportPart {
+            label: member_label,
+            name: member_name.rsplit('/').next().unwrap_or(&member_name).to_string(),
+            compression: Compression::Zip,
+            encoding: TextEncoding::Utf8,
+            origin: Origin::Extracted(Arc::new(temporary_path)),
+            gzip,
+        };
+        parts.push(part.with_sniffed_encoding()?);
+    }
+    if parts.is_empty() {
+        return Err(SourceError::NoReportInZip { file: label.to_string(), members: member_names.join(", ") });
+    }
+    Ok(parts)
+}
+
+/// Decides the encoding from a BOM, else from whether the first 64 KiB are valid UTF-8.
+pub fn sniff_encoding(sample: &[u8], sample_is_whole_file: bool) -> TextEncoding {
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return TextEncoding::Utf8WithBom;
+    }
+    if sample.starts_with(&[0xFF, 0xFE]) {
+        return TextEncoding::Utf16LeWithBom;
+    }
+    if sample.starts_with(&[0xFE, 0xFF]) {
+        return TextEncoding::Utf16BeWithBom;
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => TextEncoding::Utf8,
+        // A multi-byte character cut by the end of the sample is still UTF-8.
+        Err(error) if error.error_len().is_none() && !sample_is_whole_file => TextEncoding::Utf8,
+        Err(_) => TextEncoding::Windows1252,
+    }
+}
+
+impl ReportPart {
+    fn open_bytes(&self) -> io::Result<Box<dyn Read + Send>> {
+        let file = File::open(self.origin.path())?;
+        Ok(if self.gzip {
+            Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, file)))
+        } else {
+            Box::new(file)
+        })
+    }
+
+    fn with_sniffed_encoding(mut self) -> Result<ReportPart, SourceError> {
+        let mut bytes = self.open_bytes().map_err(io_error(&self.label))?;
+        let sample = read_prefix(&mut bytes, SNIFF_BYTES).map_err(|error| self.read_error(error))?;
+        if sample.is_empty() {
+            return Err(SourceError::Empty { file: self.label.clone() });
+        }
+        self.encoding = sniff_encoding(&sample, sample.len() < SNIFF_BYTES);
+        let utf16 = matches!(self.encoding, TextEncoding::Utf16LeWithBom | TextEncoding::Utf16BeWithBom);
+        if !utf16 {
+            if let Some(offset) = memchr::memchr(0, &sample) {
+                return Err(SourceError::Binary { file: self.label.clone(), offset });
+            }
+        }
+        Ok(self)
+    }
+
+    fn read_error(&self, error: io::Error) -> SourceError {
+        let source = if self.gzip && error.kind() == io::ErrorKind::UnexpectedEof {
+            io::Error::new(io::ErrorKind::UnexpectedEof, "the gzip stream is truncated (the file was cut short)")
+        } else {
+            error
+        };
+        SourceError::Io { file: self.label.clone(), source }
+    }
+
+    /// The decoded text from the start: UTF-8, without BOM, streaming.
+    pub fn open_text(&self) -> Result<Box<dyn BufRead + Send>, SourceError> {
+        let bytes = self.open_bytes().map_err(io_error(&self.label))?;
+        let decoder = self.encoding.encoding().new_decoder_without_bom_handling();
+        let reader = DecodingReader {
+            inner: bytes,
+            decoder,
+            input: vec![0; READ_BUFFER_BYTES],
+            input_start: 0,
+            input_end: 0,
+            skip_bom: self.encoding.bom_length(),
+            finished: false,
+            lines_seen: 1,
+            gzip: self.gzip,
+            encoding: self.encoding,
+            pending: [0; 64],
+            pending_start: 0,
+            pending_end: 0,
+        };
+        Ok(Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, reader)))
+    }
+}
+
+/// Turns bytes in any supported encoding into UTF-8, refusing malformed input with the line it
+/// is on instead of replacing it: a report with broken text is not guessed at.
+struct DecodingReader {
+    inner: Box<dyn Read + Send>,
+    decoder: Decoder,
+    input: Vec<u8>,
+    input_start: usize,
+    input_end: usize,
+    skip_bom: usize,
+    finished: bool,
+    /// Line of the next byte handed out, for error messages.
+    lines_seen: u64,
+    gzip: bool,
+    encoding: TextEncoding,
+    /// Decoded bytes not yet handed to a caller whose buffer was too small for them.
+    pending: [u8; 64],
+    pending_start: usize,
+    pending_end: usize,
+}
+
+impl DecodingReader {
+    fn fill_input(&mut self) -> io::Result<bool> {
+        if self.input_start > 0 {
+            self.input.copy_within(self.input_start..self.input_end, 0);
+            self.input_end -= self.input_start;
+            self.input_start = 0;
+        }
+        let read = match self.inner.read(&mut self.input[self.input_end..]) {
+            Ok(read) => read,
+            Err(error) if self.gzip && error.kind() == io::ErrorKind::UnexpectedEof => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the gzip stream is truncated after line {} (the file was cut short)", self.lines_seen),
+                ))
+            }
+            Err(error) => return Err(error),
+        };
+        self.input_end += read;
+        if self.skip_bom > 0 && self.input_end >= self.skip_bom {
+            self.input_start = self.skip_bom;
+            self.skip_bom = 0;
+        }
+        Ok(read == 0)
+    }
+}
+
+impl DecodingReader {
+    /// Decodes the next stretch of input into `output` (at least 16 bytes long); 0 means the end.
+    fn decode_into(&mut self, output: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.finished {
+                return Ok(0);
+            }
+            let at_end = if self.input_start == self.input_end { self.fill_input()? } else { false };
+            let input = &self.input[self.input_start..self.input_end];
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(input, output, at_end);
+            self.input_start += read;
+            self.lines_seen += memchr::memchr_iter(b'\n', &output[..written]).count() as u64;
+            match result {
+                DecoderResult::Malformed(_, _) => {
+                    let name = match self.encoding {
+                        TextEncoding::Utf16LeWithBom | TextEncoding::Utf16BeWithBom => "UTF-16",
+                        _ => "UTF-8",
+                    };
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("line {}: invalid {name}: the file switches encoding or is damaged", self.lines_seen),
+                    ));
+                }
+                DecoderResult::InputEmpty if at_end => {
+                    self.finished = true;
+                    return Ok(written);
+                }
+                DecoderResult::InputEmpty | DecoderResult::OutputFull => {
+                    if written > 0 {
+                        return Ok(written);
+                    }
+                    // Nothing decodable yet (an incomplete character at the end of the input
+                    // buffer): loop to read more.
+                }
+            }
+        }
+    }
+}
+
+impl Read for DecodingReader {
+    fn read(&mut self, output: &mut [u8]) -> io::Result<usize> {
+        if output.len() >= 16 {
+            return self.decode_into(output);
+        }
+        // encoding_rs needs room for a whole character; callers probing with tiny buffers
+        // get the bytes through a small staging buffer.
+        if self.pending_start == self.pending_end {
+            let mut staging = [0u8; 64];
+            let written = self.decode_into(&mut staging)?;
+            self.pending[..written].copy_from_slice(&staging[..written]);
+            self.pending_start = 0;
+            self.pending_end = written;
+        }
+        let count = output.len().min(self.pending_end - self.pending_start);
+        output[..count].copy_from_slice(&self.pending[self.pending_start..self.pending_start + count]);
+        self.pending_start += count;
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn text_of(part: &ReportPart) -> Result<String, io::Error> {
+        let mut text = String::new();
+        part.open_text().map_err(io::Error::other)?.read_to_string(&mut text)?;
+        Ok(text)
+    }
+
+    fn write(folder: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = folder.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn decodes_every_supported_encoding() {
+        let folder = tempfile::tempdir().unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("Café,1\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16_be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("Café,1\r\n".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let cases: Vec<(&str, Vec<u8>, TextEncoding)> = vec![
+            ("plain.csv", b"Caf\xC3\xA9,1\r\n".to_vec(), TextEncoding::Utf8),
+            ("bom.csv", b"\xEF\xBB\xBFCaf\xC3\xA9,1\r\n".to_vec(), TextEncoding::Utf8WithBom),
+            ("utf16.csv", utf16, TextEncoding::Utf16LeWithBom),
+            ("utf16be.csv", utf16_be, TextEncoding::Utf16BeWithBom),
+            ("latin.csv", b"Caf\xE9,1\r\n".to_vec(), TextEncoding::Windows1252),
+        ];
+        for (name, bytes, encoding) in cases {
+            let path = write(folder.path(), name, &bytes);
+            let parts = open_report(&path, name).unwrap();
+            assert_eq!(parts[0].encoding, encoding, "{name}");
+            assert_eq!(text_of(&parts[0]).unwrap(), "Café,1\r\n", "{name}");
+        }
+    }
+
+    #[test]
+    fn reads_gzip_and_zip_members() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(b"a,b\n1,2\n").unwrap();
+        let path = write(folder.path(), "report.csv.gz", &gzip.finish().unwrap());
+        let parts = open_report(&path, "report.csv.gz").unwrap();
+        assert_eq!(parts[0].compression, Compression::Gzip);
+        assert_eq!(text_of(&parts[0]).unwrap(), "a,b\n1,2\n");
+
+        let zip_path = folder.path().join("statement.zip");
+        let mut archive = zip::ZipWriter::new(File::create(&zip_path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        archive.start_file("one.csv", options).unwrap();
+        archive.write_all(b"x\n1\n").unwrap();
+        archive.start_file("selfbill.pdf", options).unwrap();
+        archive.write_all(b"%PDF-1.7").unwrap();
+        archive.start_file("two.csv", options).unwrap();
+        archive.write_all(b"y\n2\n").unwrap();
+        archive.finish().unwrap();
+        let parts = open_report(&zip_path, "statement.zip").unwrap();
+        let labels: Vec<&str> = parts.iter().map(|part| part.label.as_str()).collect();
+        assert_eq!(labels, ["statement.zip!one.csv", "statement.zip!two.csv"]);
+        assert_eq!(text_of(&parts[1]).unwrap(), "y\n2\n");
+        // A part can be read again from the start (two-pass parsers).
+        assert_eq!(text_of(&parts[1]).unwrap(), "y\n2\n");
+    }
+
+    #[test]
+    fn refuses_empty_binary_truncated_and_damaged_files() {
+        let folder = tempfile::tempdir().unwrap();
+        let empty = write(folder.path(), "empty.csv", b"");
+        assert_eq!(open_report(&empty, "empty.csv").unwrap_err().to_string(), "empty.csv: the file is empty");
+
+        let binary = write(folder.path(), "garbage.bin", &[0x00, 0x13, 0x37, 0x00, 0xFF]);
+        assert_eq!(
+            open_report(&binary, "garbage.bin").unwrap_err().to_string(),
+            "garbage.bin: this is a binary file, not a text report (a zero byte at offset 0)"
+        );
+
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all("a,b\n1,2\n".repeat(10_000).as_bytes()).unwrap();
+        let whole = gzip.finish().unwrap();
+        let truncated = write(folder.path(), "cut.csv.gz", &whole[..whole.len() / 2]);
+        let error = match open_report(&truncated, "cut.csv.gz") {
+            Err(error) => error.to_string(),
+            Ok(parts) => text_of(&parts[0]).unwrap_err().to_string(),
+        };
+        assert!(error.contains("the gzip stream is truncated"), "{error}");
+
+        // Valid UTF-8 for the first 64 KiB, then a stray Latin-1 byte on line 5001.
+        let mut damaged = "title,amount\n".repeat(5000).into_bytes();
+        damaged.extend_from_slice(&b"x".repeat(SNIFF_BYTES));
+        damaged.extend_from_slice(b"\nCaf\xE9,1\n");
+        let path = write(folder.path(), "damaged.csv", &damaged);
+        let parts = open_report(&path, "damaged.csv").unwrap();
+        assert_eq!(parts[0].encoding, TextEncoding::Utf8);
+        assert_eq!(text_of(&parts[0]).unwrap_err().to_string(), "line 5002: invalid UTF-8: the file switches encoding or is damaged");
+
+        let not_zip = write(folder.path(), "fake.zip", b"PK\x03\x04garbage");
+        assert!(open_report(&not_zip, "fake.zip").unwrap_err().to_string().starts_with("fake.zip: not a ZIP archive that can be read"));
+    }
+}

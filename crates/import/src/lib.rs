@@ -1,0 +1,378 @@
+//! Importing sales reports into a Ledgerline home.
+//!
+//! For each file: hash its bytes (the import's identity), stop if that content is already
+//! imported, recognise and parse every part (`formats`), count how many lines match the catalog,
+//! write the lines to a staging folder of the lake, then publish the folder and commit the import
+//! record in one database transaction. A file with bad rows is refused whole unless the caller
+//! asks to skip them, in which case the rejected rows are recorded with their reasons.
+//!
+//! Crash safety: the lake folder is published (an atomic rename, fsynced) before the database
+//! commits; [`recover`] at start-up removes staging leftovers and any published folder the
+//! database does not know, so after a crash an import is wholly present or wholly absent.
+
+mod catalog_index;
+mod error;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use ledgerline_formats::registry::Registry;
+use ledgerline_formats::report::{self, PartSummary};
+use ledgerline_formats::source::open_report;
+use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
+use ledgerline_lake::{LakeError, LakeWriter};
+use ledgerline_money::{Currency, Decimal};
+use ledgerline_store::{utc_timestamp_now, Ledger};
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+pub use catalog_index::CatalogIndex;
+pub use error::ImportError;
+
+/// How to read the files.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// `--source NAME`: only this source's layouts (or `ddex-dsr`).
+    pub source: Option<String>,
+    /// `--mapping FILE`: read with this mapping only.
+    pub mapping: Option<std::path::PathBuf>,
+    /// `--skip-bad-rows`: import the good rows, record the rejected ones.
+    pub skip_bad_rows: bool,
+}
+
+/// Whether the file was imported now or found already imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Imported,
+    AlreadyImported,
+}
+
+/// Units and money of one currency, as exact decimal strings in JSON.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub lines: u64,
+    pub units: i64,
+    pub gross: Decimal,
+    pub net: Decimal,
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FileImport {
+    pub file: String,
+    pub status: ImportStatus,
+    pub import_id: i64,
+    pub content_sha256: String,
+    /// `source/layout/version` of the (first) part.
+    pub format: String,
+    pub parts: Vec<String>,
+    pub lines: u64,
+    pub rejected: u64,
+    pub matched_lines: u64,
+    pub unmatched_lines: u64,
+    pub totals: BTreeMap<Currency, Totals>,
+    pub first_sale_day: Option<String>,
+    pub last_sale_day: Option<String>,
+    /// Warnings, and with `--skip-bad-rows` the rejected rows (capped).
+    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics_total: u64,
+}
+
+/// Removes what a crashed import may have left: staging folders, and published lake folders
+/// the database has no record of. Returns how many of each were removed.
+pub fn recover(ledger: &Ledger, lake_root: &Path) -> Result<(usize, usize), ImportError> {
+    let staging = ledgerline_lake::remove_leftovers(lake_root)?;
+    let known = known_import_keys(ledger)?;
+    let unknown = ledgerline_lake::remove_unknown_imports(lake_root, |key| known.contains(key))?;
+    Ok((staging, unknown.len()))
+}
+
+fn known_import_keys(ledger: &Ledger) -> Result<std::collections::HashSet<String>, ImportError> {
+    let mut statement = ledger.connection().prepare("SELECT content_sha256 FROM imports")?;
+    let keys = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+    Ok(keys)
+}
+
+fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError> {
+    let mut file = std::fs::File::open(path).map_err(|source| ImportError::Io { file: label.to_string(), source })?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let read = file.read(&mut buffer).map_err(|source| ImportError::Io { file: label.to_string(), source })?;
+        if read == 0 {
+            break;
+        }
+        size += read as u64;
+        hasher.update(&buffer[..read]);
+    }
+    let hex = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok((hex, size))
+}
+
+/// Passes lines to the lake and counts how many the catalog knows.
+struct MatchingSink<'a> {
+    lake: LakeWriter,
+    catalog: &'a CatalogIndex,
+    matched: u64,
+    unmatched: u64,
+}
+
+impl LineSink for MatchingSink<'_> {
+    type Error = LakeError;
+
+    fn accept(&mut self, line: SaleLine) -> Result<(), LakeError> {
+        if self.catalog.matches(&line) {
+            self.matched += 1;
+        } else {
+            self.unmatched += 1;
+        }
+        self.lake.accept(line)
+    }
+}
+
+/// Imports one file. `label` is how the user named it (kept in messages and the record).
+pub fn import_file(
+    ledger: &mut Ledger,
+    lake_root: &Path,
+    path: &Path,
+    label: &str,
+    options: &ImportOptions,
+    catalog: &CatalogIndex,
+) -> Result<FileImport, ImportError> {
+    let (content_sha256, byte_size) = sha256_of_file(path, label)?;
+    if let Some(existing) = existing_import(ledger, &content_sha256, label)? {
+        return Ok(existing);
+    }
+    let registry = match (&options.mapping, &options.source) {
+        (Some(mapping), _) => Registry::from_user_mapping(mapping)?,
+        (None, Some(source)) if source.eq_ignore_ascii_case("ddex-dsr") => Registry::built_in(),
+        (None, Some(source)) => {
+            let all = Registry::built_in();
+            all.restricted_to_source(source).ok_or_else(|| ImportError::UnknownSource {
+                source_name: source.clone(),
+                known: all.source_names(),
+            })?
+        }
+        (None, None) => Registry::built_in(),
+    };
+    let force_dsr = options.source.as_deref().is_some_and(|source| source.eq_ignore_ascii_case("ddex-dsr"));
+
+    let parts = open_report(path, label).map_err(ImportError::Source)?;
+    // Recognise every part before writing anything, so an unknown member refuses the file early.
+    let mut detections = Vec::with_capacity(parts.len());
+    for part in &parts {
+        detections.push(report::detect::<LakeError>(part, &registry, force_dsr).map_err(ImportError::from_read)?);
+    }
+    let mut sink = MatchingSink { lake: LakeWriter::create(lake_root, &content_sha256)?, catalog, matched: 0, unmatched: 0 };
+    let mut summaries: Vec<PartSummary> = Vec::with_capacity(parts.len());
+    for (part, detection) in parts.iter().zip(&detections) {
+        summaries.push(report::read(part, detection, &mut sink).map_err(ImportError::from_read)?);
+    }
+    let MatchingSink { lake, matched, unmatched, .. } = sink;
+
+    let mut diagnostics: Vec<Diagnostic> = summaries.iter().flat_map(|summary| summary.summary.diagnostics.iter().cloned()).collect();
+    let diagnostics_total: u64 = summaries.iter().map(|summary| summary.summary.diagnostics_total).sum();
+    let rejected: u64 = summaries.iter().map(|summary| summary.summary.rejected).sum();
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    // Control-total failures are errors without a rejected row: they cannot be skipped.
+    let file_level_errors = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.line == 0);
+    if has_errors && (!options.skip_bad_rows || file_level_errors) {
+        drop(lake);
+        diagnostics.retain(Diagnostic::is_error);
+        return Err(ImportError::Refused {
+            file: label.to_string(),
+            rejected_rows: rejected,
+            errors_total: diagnostics_total,
+            diagnostics,
+            can_skip: !file_level_errors,
+        });
+    }
+
+    let staged = lake.finish()?;
+    let lake_path = staged.publish()?;
+    let record = ImportRecord {
+        content_sha256: &content_sha256,
+        label,
+        byte_size,
+        summaries: &summaries,
+        matched,
+        unmatched,
+        lake_path: &lake_path,
+        diagnostics: &diagnostics,
+    };
+    let import_id = match record.insert(ledger) {
+        Ok(id) => id,
+        Err(error) => {
+            // Keep lake and database in step: without the record, the files must go.
+            let _ = ledgerline_lake::unpublish(lake_root, &content_sha256);
+            return Err(error);
+        }
+    };
+    Ok(FileImport {
+        file: label.to_string(),
+        status: ImportStatus::Imported,
+        import_id,
+        content_sha256: content_sha256.clone(),
+        format: summaries.first().map(|summary| summary.format.to_string()).unwrap_or_default(),
+        parts: summaries.iter().map(|summary| summary.label.clone()).collect(),
+        lines: matched + unmatched,
+        rejected,
+        matched_lines: matched,
+        unmatched_lines: unmatched,
+        totals: combined_totals(&summaries),
+        first_sale_day: summaries.iter().filter_map(|summary| summary.summary.first_sale_day).min().map(|day| day.to_string()),
+        last_sale_day: summaries.iter().filter_map(|summary| summary.summary.last_sale_day).max().map(|day| day.to_string()),
+        diagnostics,
+        diagnostics_total,
+    })
+}
+
+fn combined_totals(summaries: &[PartSummary]) -> BTreeMap<Currency, Totals> {
+    let mut totals: BTreeMap<Currency, Totals> = BTreeMap::new();
+    for summary in summaries {
+        for (currency, part) in &summary.summary.totals {
+            let entry = totals.entry(*currency).or_insert(Totals { lines: 0, units: 0, gross: Decimal::ZERO, net: Decimal::ZERO });
+            entry.lines += part.lines;
+            entry.units += part.units;
+            entry.gross += part.gross;
+            entry.net += part.net;
+        }
+    }
+    totals
+}
+
+struct ImportRecord<'a> {
+    content_sha256: &'a str,
+    label: &'a str,
+    byte_size: u64,
+    summaries: &'a [PartSummary],
+    matched: u64,
+    unmatched: u64,
+    lake_path: &'a Path,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl ImportRecord<'_> {
+    fn insert(&self, ledger: &mut Ledger) -> Result<i64, ImportError> {
+        let transaction = ledger.connection_mut().transaction()?;
+        let first = self.summaries.first();
+        let format = first.map(|summary| summary.format.clone());
+        let first_day = self.summaries.iter().filter_map(|summary| summary.summary.first_sale_day).min();
+        let last_day = self.summaries.iter().filter_map(|summary| summary.summary.last_sale_day).max();
+        let rejected: u64 = self.summaries.iter().map(|summary| summary.summary.rejected).sum();
+        transaction.execute(
+            "INSERT INTO imports (content_sha256, file_name, source, layout, format_version, byte_size, line_count,
+                                  rejected_rows, matched_lines, unmatched_lines, first_sale_day, last_sale_day,
+                                  lake_path, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                self.content_sha256,
+                self.label,
+                format.as_ref().map(|format| format.source.clone()).unwrap_or_default(),
+                format.as_ref().map(|format| format.layout.clone()).unwrap_or_default(),
+                format.as_ref().map(|format| format.version.clone()).unwrap_or_default(),
+                self.byte_size as i64,
+                (self.matched + self.unmatched) as i64,
+                rejected as i64,
+                self.matched as i64,
+                self.unmatched as i64,
+                first_day.map(|day| day.to_string()),
+                last_day.map(|day| day.to_string()),
+                self.lake_path.display().to_string(),
+                utc_timestamp_now(),
+            ],
+        )?;
+        let import_id = transaction.last_insert_rowid();
+        for (currency, totals) in combined_totals(self.summaries) {
+            transaction.execute(
+                "INSERT INTO import_totals (import_id, currency, lines, units, gross, net) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![import_id, currency.code(), totals.lines as i64, totals.units, totals.gross.to_string(), totals.net.to_string()],
+            )?;
+        }
+        for diagnostic in self.diagnostics {
+            transaction.execute(
+                "INSERT INTO import_diagnostics (import_id, severity, file, line, column_number, column_name, value, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    import_id,
+                    if diagnostic.severity == Severity::Error { "error" } else { "warning" },
+                    diagnostic.file,
+                    diagnostic.line as i64,
+                    diagnostic.column.map(|column| column as i64),
+                    diagnostic.column_name,
+                    diagnostic.value,
+                    diagnostic.reason,
+                ],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(import_id)
+    }
+}
+
+/// The stored record of content already imported, reported as such.
+fn existing_import(ledger: &Ledger, content_sha256: &str, label: &str) -> Result<Option<FileImport>, ImportError> {
+    let connection = ledger.connection();
+    let row = connection
+        .query_row(
+            "SELECT id, source, layout, format_version, line_count, rejected_rows, matched_lines, unmatched_lines,
+                    first_sale_day, last_sale_day, file_name
+             FROM imports WHERE content_sha256 = ?1",
+            [content_sha256],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    format!("{}/{}/{}", row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?),
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, i64>(6)?,
+                    row.get::<_, i64>(7)?,
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                    row.get::<_, String>(10)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((import_id, format, _lines, rejected, matched, unmatched, first_day, last_day, first_name)) = row else {
+        return Ok(None);
+    };
+    let mut statement = connection.prepare("SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency")?;
+    let mut totals = BTreeMap::new();
+    let rows = statement.query_map([import_id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?))
+    })?;
+    for row in rows {
+        let (currency, lines, units, gross, net) = row?;
+        let corrupt = |what: &str| ImportError::Corrupt { what: format!("{what} of import {import_id}") };
+        totals.insert(
+            Currency::parse(&currency).map_err(|_| corrupt("currency"))?,
+            Totals {
+                lines: lines as u64,
+                units,
+                gross: Decimal::parse(&gross).map_err(|_| corrupt("gross total"))?,
+                net: Decimal::parse(&net).map_err(|_| corrupt("net total"))?,
+            },
+        );
+    }
+    Ok(Some(FileImport {
+        file: label.to_string(),
+        status: ImportStatus::AlreadyImported,
+        import_id,
+        content_sha256: content_sha256.to_string(),
+        format,
+        parts: vec![first_name],
+        lines: (matched + unmatched) as u64,
+        rejected: rejected as u64,
+        matched_lines: matched as u64,
+        unmatched_lines: unmatched as u64,
+        totals,
+        first_sale_day: first_day,
+        last_sale_day: last_day,
+        diagnostics: Vec::new(),
+        diagnostics_total: 0,
+    }))
+}

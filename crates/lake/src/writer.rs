@@ -1,0 +1,577 @@
+//! Writing one import: [`LakeWriter`] buffers at most one batch of lines in Arrow builders,
+//! hands full batches to the Parquet writer, and rolls over to a new part file past a size;
+//! [`StagedImport`] is the finished, durable, not yet visible result.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    Date32Builder, Decimal128Builder, Int64Builder, StringBuilder, UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use ledgerline_formats::{LineSink, SaleLine};
+use ledgerline_money::Decimal;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{WriterProperties, WriterPropertiesPtr};
+use parquet::schema::types::ColumnPath;
+
+use crate::error::LakeError;
+use crate::layout::{
+    check_import_key, ensure_dir, import_path, new_staging_path, sync_dir, IMPORTS_DIR, STAGING_DIR,
+};
+use crate::schema::{
+    column, date_to_days, lake_schema, month_to_days, IMPORT_KEY_KEY, MAX_MONEY_SCALED,
+    MONEY_PRECISION, MONEY_SCALE, SCHEMA_VERSION, SCHEMA_VERSION_KEY,
+};
+
+/// Lines longer than this (all text fields together) are refused: no real report has them,
+/// and they would defeat the memory bound.
+const MAX_LINE_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Sizes that bound the writer's memory and shape its files. The defaults suit every report;
+/// tests use small values to exercise row groups and parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriterOptions {
+    /// Lines buffered in Arrow builders before they are handed to Parquet.
+    pub batch_rows: usize,
+    /// Text bytes buffered before the batch is handed over early (long titles).
+    pub batch_text_bytes: usize,
+    /// Rows per Parquet row group at most.
+    pub row_group_rows: usize,
+    /// Estimated encoded bytes per row group at most; bounds the Parquet writer's buffer.
+    pub row_group_bytes: usize,
+    /// A part file is closed, and the next one started, once it holds this many bytes.
+    pub part_bytes: u64,
+    /// zstd compression level (1, the default, is the fastest; up to 22 for smaller files).
+    /// On report-like data level 3 was no smaller and no faster than 1.
+    pub zstd_level: i32,
+}
+
+impl Default for WriterOptions {
+    fn default() -> WriterOptions {
+        WriterOptions {
+            batch_rows: 8 * 1024,
+            batch_text_bytes: 32 * 1024 * 1024,
+            row_group_rows: 128 * 1024,
+            row_group_bytes: 128 * 1024 * 1024,
+            part_bytes: 512 * 1024 * 1024,
+            zstd_level: 1,
+        }
+    }
+}
+
+/// Writes the sale lines of one import into a staging folder of the lake.
+///
+/// Lines go in through [`LineSink::accept`]; [`finish`](LakeWriter::finish) makes the files
+/// durable and returns a [`StagedImport`], which [`publish`](StagedImport::publish) makes
+/// visible. A writer dropped before `finish` deletes its staging folder; one that is never
+/// dropped (a crash) leaves it for [`remove_leftovers`](crate::remove_leftovers).
+///
+/// Memory is bounded whatever the report size: one batch of lines in Arrow builders
+/// ([`WriterOptions::batch_rows`]) plus one row group being encoded by Parquet
+/// ([`WriterOptions::row_group_bytes`]).
+#[derive(Debug)]
+pub struct LakeWriter {
+    lake_root: PathBuf,
+    import_key: String,
+    staging_dir: PathBuf,
+    options: WriterOptions,
+    schema: SchemaRef,
+    properties: WriterPropertiesPtr,
+    columns: Columns,
+    part: Option<Part>,
+    closed_parts: usize,
+    rows: u64,
+    failed: bool,
+    /// Set once the staging folder is handed to a [`StagedImport`] or removed.
+    released: bool,
+}
+
+#[derive(Debug)]
+struct Part {
+    path: PathBuf,
+    writer: ArrowWriter<File>,
+}
+
+impl LakeWriter {
+    /// Starts writing the import `import_key` (the report's SHA-256, 64 lower-case hex digits)
+    /// into a new staging folder `lake_root/.staging/<import_key>-<pid>-<counter>/`.
+    pub fn create(lake_root: &Path, import_key: &str) -> Result<LakeWriter, LakeError> {
+        LakeWriter::create_with(lake_root, import_key, WriterOptions::default())
+    }
+
+    /// [`create`](LakeWriter::create) with explicit sizes.
+    pub fn create_with(
+        lake_root: &Path,
+        import_key: &str,
+        options: WriterOptions,
+    ) -> Result<LakeWriter, LakeError> {
+        check_import_key(lake_root, import_key)?;
+        let options = WriterOptions {
+            batch_rows: options.batch_rows.max(1),
+            batch_text_bytes: options.batch_text_bytes.max(1),
+            row_group_rows: options.row_group_rows.max(1),
+            row_group_bytes: options.row_group_bytes.max(1),
+            part_bytes: options.part_bytes.max(1),
+            zstd_level: options.zstd_level,
+        };
+        let staging_root = lake_root.join(STAGING_DIR);
+        ensure_dir(&staging_root)?;
+        let staging_dir = new_staging_path(lake_root, import_key, "");
+        fs::create_dir(&staging_dir)
+            .map_err(LakeError::io("create staging folder", &staging_dir))?;
+        let properties =
+            writer_properties(import_key, &options).map_err(|source| LakeError::Parquet {
+                action: "configuring",
+                path: staging_dir.clone(),
+                source,
+            })?;
+        let columns = Columns::new(options.batch_rows)
+            .map_err(LakeError::arrow("preparing columns for", &staging_dir))?;
+        Ok(LakeWriter {
+            lake_root: lake_root.to_path_buf(),
+            import_key: import_key.to_string(),
+            staging_dir,
+            options,
+            schema: lake_schema(),
+            properties: Arc::new(properties),
+            columns,
+            part: None,
+            closed_parts: 0,
+            rows: 0,
+            failed: false,
+            released: false,
+        })
+    }
+
+    /// The staging folder being written.
+    pub fn staging_path(&self) -> &Path {
+        &self.staging_dir
+    }
+
+    /// Lines accepted so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Writes what is buffered, closes the last part, fsyncs every file, the staging folder and
+    /// its parent. An import without lines still gets one part file (schema only), so that
+    /// every published import has the same shape.
+    pub fn finish(mut self) -> Result<StagedImport, LakeError> {
+        if self.failed {
+            return Err(LakeError::WriterFailed {
+                path: self.staging_dir.clone(),
+            });
+        }
+        self.write_batch()?;
+        if self.part.is_none() && self.closed_parts == 0 {
+            self.open_part()?;
+        }
+        self.close_part()?;
+        sync_dir(&self.staging_dir)?;
+        sync_dir(&self.lake_root.join(STAGING_DIR))?;
+        self.released = true;
+        Ok(StagedImport {
+            lake_root: self.lake_root.clone(),
+            import_key: self.import_key.clone(),
+            staging_dir: self.staging_dir.clone(),
+            rows: self.rows,
+            parts: self.closed_parts,
+            consumed: false,
+        })
+    }
+
+    fn push(&mut self, line: SaleLine) -> Result<(), LakeError> {
+        let text_bytes = line.service.len()
+            + line.reported_upc.len()
+            + line.reported_isrc.len()
+            + line.catalog_number.len()
+            + line.proprietary_id.len()
+            + line.release_title.len()
+            + line.track_title.len()
+            + line.artist.len()
+            + 64;
+        if text_bytes > MAX_LINE_TEXT_BYTES {
+            return Err(self.unstorable(
+                &line,
+                format!("its text fields hold {text_bytes} bytes; at most {MAX_LINE_TEXT_BYTES} are stored"),
+            ));
+        }
+        for (name, value) in [
+            (column::GROSS, line.gross),
+            (column::NET, Some(line.net)),
+            (column::FX_RATE, line.fx_rate),
+        ] {
+            if let Some(value) = value {
+                if !fits_money_column(value) {
+                    return Err(self.unstorable(
+                        &line,
+                        format!("{name} {value} has more than {MONEY_PRECISION} digits"),
+                    ));
+                }
+            }
+        }
+        if self.columns.rows > 0
+            && self.columns.text_bytes + text_bytes > self.options.batch_text_bytes
+        {
+            self.write_batch()?;
+        }
+        self.columns.append(&line, text_bytes);
+        self.rows += 1;
+        if self.columns.rows >= self.options.batch_rows {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    fn unstorable(&self, line: &SaleLine, reason: String) -> LakeError {
+        LakeError::Unstorable {
+            path: self.staging_dir.clone(),
+            line_number: line.line_number,
+            reason,
+        }
+    }
+
+    /// Hands the buffered lines to Parquet, then closes the part if it has grown past the
+    /// part size (row groups are flushed by the Parquet writer as they fill).
+    fn write_batch(&mut self) -> Result<(), LakeError> {
+        if self.columns.rows == 0 {
+            return Ok(());
+        }
+        let arrays = self.columns.finish();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
+            "assembling a batch for",
+            &self.staging_dir,
+        ))?;
+        if self.part.is_none() {
+            self.open_part()?;
+        }
+        let Some(part) = self.part.as_mut() else {
+            return Err(LakeError::WriterFailed {
+                path: self.staging_dir.clone(),
+            });
+        };
+        part.writer
+            .write(&batch)
+            .map_err(LakeError::parquet("writing", &part.path))?;
+        let part_bytes = u64::try_from(part.writer.bytes_written()).unwrap_or(u64::MAX);
+        if part_bytes >= self.options.part_bytes {
+            self.close_part()?;
+        }
+        Ok(())
+    }
+
+    fn open_part(&mut self) -> Result<(), LakeError> {
+        let path = self.staging_dir.join(part_file_name(self.closed_parts));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(LakeError::io("create", &path))?;
+        let writer =
+            ArrowWriter::try_new(file, self.schema.clone(), Some((*self.properties).clone()))
+                .map_err(LakeError::parquet("starting", &path))?;
+        self.part = Some(Part { path, writer });
+        Ok(())
+    }
+
+    fn close_part(&mut self) -> Result<(), LakeError> {
+        let Some(mut part) = self.part.take() else {
+            return Ok(());
+        };
+        part.writer
+            .finish()
+            .map_err(LakeError::parquet("closing", &part.path))?;
+        part.writer
+            .inner()
+            .sync_all()
+            .map_err(LakeError::io("fsync", &part.path))?;
+        self.closed_parts += 1;
+        Ok(())
+    }
+}
+
+impl LineSink for LakeWriter {
+    type Error = LakeError;
+
+    /// Buffers the line; writes a batch when the buffer is full. After an error the writer
+    /// refuses everything: its files are incomplete and will be deleted.
+    fn accept(&mut self, line: SaleLine) -> Result<(), LakeError> {
+        if self.failed {
+            return Err(LakeError::WriterFailed {
+                path: self.staging_dir.clone(),
+            });
+        }
+        let result = self.push(line);
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+}
+
+impl Drop for LakeWriter {
+    fn drop(&mut self) {
+        if !self.released {
+            // Close the file handle before removing (required on Windows), ignoring errors:
+            // the folder is being thrown away.
+            self.part = None;
+            let _ = fs::remove_dir_all(&self.staging_dir);
+        }
+    }
+}
+
+/// A finished import: durable in its staging folder, not yet visible under `imports/`.
+///
+/// Dropping it without [`publish`](StagedImport::publish) or
+/// [`discard`](StagedImport::discard) discards it.
+#[derive(Debug)]
+pub struct StagedImport {
+    lake_root: PathBuf,
+    import_key: String,
+    staging_dir: PathBuf,
+    rows: u64,
+    parts: usize,
+    consumed: bool,
+}
+
+impl StagedImport {
+    pub fn import_key(&self) -> &str {
+        &self.import_key
+    }
+
+    /// Number of lines written.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Number of part files written (at least one).
+    pub fn parts(&self) -> usize {
+        self.parts
+    }
+
+    /// The staging folder holding the files.
+    pub fn staging_path(&self) -> &Path {
+        &self.staging_dir
+    }
+
+    /// Makes the import visible: renames the staging folder to `lake_root/imports/<key>/` in
+    /// one atomic step and fsyncs `imports/` (and `.staging/`), so the import is durable when
+    /// this returns. Returns the published folder.
+    ///
+    /// Refused with [`LakeError::AlreadyPublished`] when the key is already in the lake; the
+    /// published copy is untouched and this staged copy is deleted. The refusal cannot race
+    /// with another publisher: a rename onto an existing non-empty folder fails, and a
+    /// published folder always holds at least one part file.
+    pub fn publish(mut self) -> Result<PathBuf, LakeError> {
+        let imports_root = self.lake_root.join(IMPORTS_DIR);
+        ensure_dir(&imports_root)?;
+        let destination = import_path(&self.lake_root, &self.import_key);
+        let already = || LakeError::AlreadyPublished {
+            import_key: self.import_key.clone(),
+            path: destination.clone(),
+        };
+        if fs::symlink_metadata(&destination).is_ok() {
+            return Err(already());
+        }
+        if let Err(error) = fs::rename(&self.staging_dir, &destination) {
+            if fs::symlink_metadata(&destination).is_ok() {
+                return Err(already());
+            }
+            return Err(LakeError::io("publish (rename)", &self.staging_dir)(error));
+        }
+        self.consumed = true;
+        // Should an fsync fail now, the import is visible but maybe not durable: the caller
+        // treats the publish as failed and calls `unpublish` (or start-up removes it).
+        sync_dir(&imports_root)?;
+        sync_dir(&self.lake_root.join(STAGING_DIR))?;
+        Ok(destination)
+    }
+
+    /// Deletes the staged files.
+    pub fn discard(mut self) -> Result<(), LakeError> {
+        self.consumed = true;
+        match fs::remove_dir_all(&self.staging_dir) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(LakeError::io("remove staging folder", &self.staging_dir)(
+                error,
+            )),
+        }
+    }
+}
+
+impl Drop for StagedImport {
+    fn drop(&mut self) {
+        if !self.consumed {
+            let _ = fs::remove_dir_all(&self.staging_dir);
+        }
+    }
+}
+
+/// `part-00000.parquet`, `part-00001.parquet`, …
+pub(crate) fn part_file_name(index: usize) -> String {
+    format!("part-{index:05}.parquet")
+}
+
+fn fits_money_column(value: Decimal) -> bool {
+    (-MAX_MONEY_SCALED..=MAX_MONEY_SCALED).contains(&value.scaled())
+}
+
+fn writer_properties(
+    import_key: &str,
+    options: &WriterOptions,
+) -> Result<WriterProperties, parquet::errors::ParquetError> {
+    let line_number = ColumnPath::from(column::LINE_NUMBER);
+    Ok(WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(options.zstd_level)?))
+        .set_max_row_group_row_count(Some(options.row_group_rows))
+        .set_max_row_group_bytes(Some(options.row_group_bytes))
+        .set_dictionary_enabled(true)
+        // Line numbers are distinct and ascending: deltas, not a dictionary.
+        .set_column_dictionary_enabled(line_number.clone(), false)
+        .set_column_encoding(line_number, Encoding::DELTA_BINARY_PACKED)
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(SCHEMA_VERSION_KEY.to_string(), SCHEMA_VERSION.to_string()),
+            KeyValue::new(IMPORT_KEY_KEY.to_string(), import_key.to_string()),
+        ]))
+        .build())
+}
+
+/// One Arrow builder per column; at most one batch of lines.
+#[derive(Debug)]
+struct Columns {
+    line_number: UInt64Builder,
+    sale_start: Date32Builder,
+    sale_end: Date32Builder,
+    reporting_month: Date32Builder,
+    service: StringBuilder,
+    territory: StringBuilder,
+    usage: StringBuilder,
+    tier: StringBuilder,
+    reported_upc: StringBuilder,
+    reported_isrc: StringBuilder,
+    upc: StringBuilder,
+    isrc: StringBuilder,
+    catalog_number: StringBuilder,
+    proprietary_id: StringBuilder,
+    release_title: StringBuilder,
+    track_title: StringBuilder,
+    artist: StringBuilder,
+    units: Int64Builder,
+    gross: Decimal128Builder,
+    net: Decimal128Builder,
+    currency: StringBuilder,
+    original_currency: StringBuilder,
+    fx_rate: Decimal128Builder,
+    rows: usize,
+    text_bytes: usize,
+}
+
+impl Columns {
+    fn new(capacity: usize) -> Result<Columns, arrow_schema::ArrowError> {
+        let money = || {
+            Decimal128Builder::with_capacity(capacity)
+                .with_precision_and_scale(MONEY_PRECISION, MONEY_SCALE)
+        };
+        let text = || StringBuilder::with_capacity(capacity, capacity * 8);
+        Ok(Columns {
+            line_number: UInt64Builder::with_capacity(capacity),
+            sale_start: Date32Builder::with_capacity(capacity),
+            sale_end: Date32Builder::with_capacity(capacity),
+            reporting_month: Date32Builder::with_capacity(capacity),
+            service: text(),
+            territory: text(),
+            usage: text(),
+            tier: text(),
+            reported_upc: text(),
+            reported_isrc: text(),
+            upc: text(),
+            isrc: text(),
+            catalog_number: text(),
+            proprietary_id: text(),
+            release_title: text(),
+            track_title: text(),
+            artist: text(),
+            units: Int64Builder::with_capacity(capacity),
+            gross: money()?,
+            net: money()?,
+            currency: text(),
+            original_currency: text(),
+            fx_rate: money()?,
+            rows: 0,
+            text_bytes: 0,
+        })
+    }
+
+    fn append(&mut self, line: &SaleLine, text_bytes: usize) {
+        self.line_number.append_value(line.line_number);
+        self.sale_start.append_value(date_to_days(line.sale_start));
+        self.sale_end.append_value(date_to_days(line.sale_end));
+        self.reporting_month
+            .append_option(line.reporting_month.map(month_to_days));
+        self.service.append_value(&line.service);
+        self.territory.append_value(line.territory.alpha2());
+        self.usage.append_value(line.usage.name());
+        self.tier.append_value(line.tier.name());
+        self.reported_upc.append_value(&line.reported_upc);
+        self.reported_isrc.append_value(&line.reported_isrc);
+        self.upc
+            .append_option(line.upc.as_ref().map(|upc| upc.as_str()));
+        self.isrc
+            .append_option(line.isrc.as_ref().map(|isrc| isrc.as_str()));
+        self.catalog_number.append_value(&line.catalog_number);
+        self.proprietary_id.append_value(&line.proprietary_id);
+        self.release_title.append_value(&line.release_title);
+        self.track_title.append_value(&line.track_title);
+        self.artist.append_value(&line.artist);
+        self.units.append_value(line.units);
+        self.gross.append_option(line.gross.map(Decimal::scaled));
+        self.net.append_value(line.net.scaled());
+        self.currency.append_value(line.currency.code());
+        self.original_currency.append_option(
+            line.original_currency
+                .as_ref()
+                .map(|currency| currency.code()),
+        );
+        self.fx_rate
+            .append_option(line.fx_rate.map(Decimal::scaled));
+        self.rows += 1;
+        self.text_bytes += text_bytes;
+    }
+
+    /// The buffered columns as arrays, in schema order; the builders start over empty.
+    fn finish(&mut self) -> Vec<ArrayRef> {
+        self.rows = 0;
+        self.text_bytes = 0;
+        vec![
+            Arc::new(self.line_number.finish()),
+            Arc::new(self.sale_start.finish()),
+            Arc::new(self.sale_end.finish()),
+            Arc::new(self.reporting_month.finish()),
+            Arc::new(self.service.finish()),
+            Arc::new(self.territory.finish()),
+            Arc::new(self.usage.finish()),
+            Arc::new(self.tier.finish()),
+            Arc::new(self.reported_upc.finish()),
+            Arc::new(self.reported_isrc.finish()),
+            Arc::new(self.upc.finish()),
+            Arc::new(self.isrc.finish()),
+            Arc::new(self.catalog_number.finish()),
+            Arc::new(self.proprietary_id.finish()),
+            Arc::new(self.release_title.finish()),
+            Arc::new(self.track_title.finish()),
+            Arc::new(self.artist.finish()),
+            Arc::new(self.units.finish()),
+            Arc::new(self.gross.finish()),
+            Arc::new(self.net.finish()),
+            Arc::new(self.currency.finish()),
+            Arc::new(self.original_currency.finish()),
+            Arc::new(self.fx_rate.finish()),
+        ]
+    }
+}

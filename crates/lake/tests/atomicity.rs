@@ -1,0 +1,232 @@
+//! An import is in the lake whole or not at all, whatever happens to its writer.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use ledgerline_formats::LineSink;
+use ledgerline_lake::{
+    import_path, is_published, list_imports, read_import, remove_leftovers, remove_unknown_imports,
+    unpublish, LakeError, LakeWriter,
+};
+
+fn entries(folder: &Path) -> Vec<String> {
+    match std::fs::read_dir(folder) {
+        Ok(listing) => {
+            let mut names: Vec<String> = listing
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+fn writer_with_lines(lake: &Path, key: &str, count: u64) -> LakeWriter {
+    let mut writer = LakeWriter::create(lake, key).unwrap();
+    for index in 0..count {
+        writer.accept(small_line(index)).unwrap();
+    }
+    writer
+}
+
+#[test]
+fn a_writer_dropped_without_finishing_leaves_nothing() {
+    let lake = tempfile::tempdir().unwrap();
+    let writer = writer_with_lines(lake.path(), KEY_A, 20_000);
+    let staging = writer.staging_path().to_path_buf();
+    assert!(staging.starts_with(lake.path().join(".staging")));
+    assert!(
+        staging.join("part-00000.parquet").is_file(),
+        "a batch was written"
+    );
+    drop(writer);
+    assert!(!staging.exists());
+    assert!(entries(&lake.path().join("imports")).is_empty());
+    assert!(entries(&lake.path().join(".staging")).is_empty());
+    assert!(!is_published(lake.path(), KEY_A).unwrap());
+}
+
+#[test]
+fn finishing_does_not_publish_and_discard_removes_the_staging_folder() {
+    let lake = tempfile::tempdir().unwrap();
+    let staged = writer_with_lines(lake.path(), KEY_A, 10).finish().unwrap();
+    let staging = staged.staging_path().to_path_buf();
+    assert!(staging.join("part-00000.parquet").is_file());
+    assert!(entries(&lake.path().join("imports")).is_empty());
+    staged.discard().unwrap();
+    assert!(!staging.exists());
+    assert!(entries(&lake.path().join("imports")).is_empty());
+}
+
+#[test]
+fn a_staged_import_dropped_unpublished_is_discarded() {
+    let lake = tempfile::tempdir().unwrap();
+    let staged = writer_with_lines(lake.path(), KEY_A, 10).finish().unwrap();
+    let staging = staged.staging_path().to_path_buf();
+    drop(staged);
+    assert!(!staging.exists());
+}
+
+#[test]
+fn remove_leftovers_cleans_up_after_a_crashed_writer_only() {
+    let lake = tempfile::tempdir().unwrap();
+    // A crash: the writer is never dropped, its folder stays. It belonged to another process
+    // (no process has this id: Linux pids stay below 2^22).
+    let crashed = writer_with_lines(lake.path(), KEY_A, 10_000);
+    let crashed_staging = crashed.staging_path().to_path_buf();
+    std::mem::forget(crashed);
+    let foreign = lake
+        .path()
+        .join(".staging")
+        .join(format!("{KEY_A}-4000000000-0"));
+    std::fs::rename(&crashed_staging, &foreign).unwrap();
+    // An interrupted unpublish and something that is no staging folder at all.
+    std::fs::create_dir_all(
+        lake.path()
+            .join(".staging")
+            .join(format!("{KEY_B}-4000000001-3-removed")),
+    )
+    .unwrap();
+    std::fs::write(lake.path().join(".staging").join("stray.tmp"), b"x").unwrap();
+    // A live writer of this process must survive, and so must published imports.
+    writer_with_lines(lake.path(), KEY_C, 5)
+        .finish()
+        .unwrap()
+        .publish()
+        .unwrap();
+    let live = writer_with_lines(lake.path(), KEY_B, 5);
+
+    assert_eq!(remove_leftovers(lake.path()).unwrap(), 3);
+    assert_eq!(
+        entries(&lake.path().join(".staging")),
+        vec![live
+            .staging_path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()]
+    );
+    assert_eq!(list_imports(lake.path()).unwrap(), vec![KEY_C.to_string()]);
+    live.finish().unwrap().publish().unwrap();
+    assert_eq!(read_import(lake.path(), KEY_B).unwrap().count(), 5);
+    assert_eq!(remove_leftovers(lake.path()).unwrap(), 0);
+}
+
+#[test]
+fn remove_leftovers_on_a_new_lake_is_a_no_op() {
+    let lake = tempfile::tempdir().unwrap();
+    assert_eq!(remove_leftovers(&lake.path().join("not-yet")).unwrap(), 0);
+}
+
+#[test]
+fn publishing_a_key_twice_is_refused_and_keeps_the_first() {
+    let lake = tempfile::tempdir().unwrap();
+    writer_with_lines(lake.path(), KEY_A, 7)
+        .finish()
+        .unwrap()
+        .publish()
+        .unwrap();
+    let first: Vec<_> = read_import(lake.path(), KEY_A)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+
+    let mut second = LakeWriter::create(lake.path(), KEY_A).unwrap();
+    second.accept(full_line(1)).unwrap();
+    let second = second.finish().unwrap();
+    let second_staging = second.staging_path().to_path_buf();
+    let error = second.publish().unwrap_err();
+    assert!(
+        matches!(error, LakeError::AlreadyPublished { .. }),
+        "{error}"
+    );
+    assert!(error
+        .to_string()
+        .contains(&import_path(lake.path(), KEY_A).display().to_string()));
+    assert!(!second_staging.exists(), "the refused copy is discarded");
+
+    let after: Vec<_> = read_import(lake.path(), KEY_A)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(after, first);
+    assert_eq!(
+        entries(&import_path(lake.path(), KEY_A)),
+        vec!["part-00000.parquet".to_string()]
+    );
+}
+
+#[test]
+fn unpublish_removes_an_import_whole() {
+    let lake = tempfile::tempdir().unwrap();
+    writer_with_lines(lake.path(), KEY_A, 3)
+        .finish()
+        .unwrap()
+        .publish()
+        .unwrap();
+    assert!(unpublish(lake.path(), KEY_A).unwrap());
+    assert!(!import_path(lake.path(), KEY_A).exists());
+    assert!(entries(&lake.path().join(".staging")).is_empty());
+    assert!(!unpublish(lake.path(), KEY_A).unwrap(), "already gone");
+    // The same report can be imported again.
+    writer_with_lines(lake.path(), KEY_A, 4)
+        .finish()
+        .unwrap()
+        .publish()
+        .unwrap();
+    assert_eq!(read_import(lake.path(), KEY_A).unwrap().count(), 4);
+}
+
+#[test]
+fn imports_the_database_does_not_know_are_removed_at_start_up() {
+    let lake = tempfile::tempdir().unwrap();
+    for key in [KEY_A, KEY_B, KEY_C] {
+        writer_with_lines(lake.path(), key, 2)
+            .finish()
+            .unwrap()
+            .publish()
+            .unwrap();
+    }
+    // Not the lake's: left alone.
+    std::fs::create_dir_all(lake.path().join("imports").join("README-folder")).unwrap();
+    let committed = [KEY_B];
+    let removed = remove_unknown_imports(lake.path(), |key| committed.contains(&key)).unwrap();
+    let mut expected = vec![KEY_A.to_string(), KEY_C.to_string()];
+    expected.sort();
+    assert_eq!(removed, expected);
+    assert_eq!(list_imports(lake.path()).unwrap(), vec![KEY_B.to_string()]);
+    assert!(lake.path().join("imports").join("README-folder").is_dir());
+    assert!(remove_unknown_imports(lake.path(), |_| true)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn keys_that_are_not_sha256_hex_are_refused_before_touching_the_disk() {
+    let lake = tempfile::tempdir().unwrap();
+    for key in [
+        "../escape",
+        "",
+        "ABCDEF",
+        &KEY_A.to_uppercase(),
+        &KEY_A[..63],
+    ] {
+        let error = LakeWriter::create(lake.path(), key).unwrap_err();
+        assert!(
+            matches!(error, LakeError::InvalidImportKey { .. }),
+            "{error}"
+        );
+        assert!(matches!(
+            read_import(lake.path(), key),
+            Err(LakeError::InvalidImportKey { .. })
+        ));
+        assert!(matches!(
+            unpublish(lake.path(), key),
+            Err(LakeError::InvalidImportKey { .. })
+        ));
+    }
+    assert!(entries(lake.path()).is_empty());
+}
