@@ -50,6 +50,8 @@ pub struct ReportSummary {
     /// Errors and warnings, capped at [`MAX_DIAGNOSTICS`]; `diagnostics_total` counts them all.
     pub diagnostics: Vec<Diagnostic>,
     pub diagnostics_total: u64,
+    /// Errors among all diagnostics, including those past the cap.
+    pub errors_total: u64,
 }
 
 /// Diagnostics kept per report: enough to fix a file, never a second copy of a huge one.
@@ -72,13 +74,16 @@ impl ReportSummary {
 
     pub fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
         self.diagnostics_total += 1;
+        if diagnostic.is_error() {
+            self.errors_total += 1;
+        }
         if self.diagnostics.len() < MAX_DIAGNOSTICS {
             self.diagnostics.push(diagnostic);
         }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
+        self.errors_total > 0
     }
 
     /// Net receipts per currency, the figure control totals are checked against.

@@ -176,7 +176,7 @@ pub fn import_file(
     let mut diagnostics: Vec<Diagnostic> = summaries.iter().flat_map(|summary| summary.summary.diagnostics.iter().cloned()).collect();
     let diagnostics_total: u64 = summaries.iter().map(|summary| summary.summary.diagnostics_total).sum();
     let rejected: u64 = summaries.iter().map(|summary| summary.summary.rejected).sum();
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let has_errors = summaries.iter().any(|summary| summary.summary.has_errors());
     // Control-total failures are errors without a rejected row: they cannot be skipped.
     let file_level_errors = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.line == 0);
     if has_errors && (!options.skip_bad_rows || file_level_errors) {
@@ -185,7 +185,7 @@ pub fn import_file(
         return Err(ImportError::Refused {
             file: label.to_string(),
             rejected_rows: rejected,
-            errors_total: diagnostics_total,
+            errors_total: summaries.iter().map(|summary| summary.summary.errors_total).sum(),
             diagnostics,
             can_skip: !file_level_errors,
         });

@@ -164,6 +164,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / count.max(1),
     );
 
+    println!("after writing: {}", peak_memory());
+
     let started = Instant::now();
     let mut read = 0u64;
     for line in read_import(lake.path(), KEY)? {
@@ -176,6 +178,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         read_time.as_millis(),
         u128::from(read) * 1_000_000 / read_time.as_micros().max(1)
     );
-    println!("{}", peak_memory());
+    println!("after reading: {}", peak_memory());
     Ok(())
 }

@@ -110,6 +110,8 @@ pub struct GeneratedFile {
 /// What a run generated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SynthSummary {
+    /// The generated label's name, as its reports and statements show it.
+    pub label_name: String,
     /// Every file, sorted by path, the manifest included.
     pub files: Vec<GeneratedFile>,
     pub releases: usize,
@@ -173,6 +175,7 @@ pub fn generate(options: &SynthOptions, out_dir: &Path) -> Result<SynthSummary> 
         .collect();
     files.sort_by(|left, right| left.path.cmp(&right.path));
     Ok(SynthSummary {
+        label_name: label.name.clone(),
         files,
         releases: label.releases.len(),
         tracks: label.tracks.len(),

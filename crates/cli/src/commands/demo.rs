@@ -1,24 +1,25 @@
 //! `ledgerline demo`: a generated label taken through every step Ledgerline has so far.
 //!
 //! It grows with each capability: today it creates the home, generates the label into
-//! `inbox/` inside it and checks the ledger; import, royalty runs, statements and the portal join
-//! as they land.
+//! `inbox/` inside it, imports every sales report and checks the ledger; royalty runs,
+//! statements and the portal join as they land.
 
 use std::fmt::Write;
 
+use ledgerline_import::ImportOptions;
 use ledgerline_money::{Currency, RoundingMode};
 use ledgerline_synth::{generate, SynthOptions, SynthSummary};
 use serde::Serialize;
 
 use crate::args::{Cli, DemoArgs};
 use crate::commands::check::{check_ledger, CheckReport};
+use crate::commands::import::{import_files, FileOutcome, ImportReport};
 use crate::commands::init::LabelSettings;
 use crate::home::Home;
 use crate::output::{refuse, Output};
 
 /// Folder inside the home where the demo writes the generated label's files.
 const INBOX_FOLDER: &str = "inbox";
-const DEMO_LABEL_NAME: &str = "Northern Lights Records (demo)";
 
 #[derive(Serialize)]
 struct DemoReport {
@@ -26,6 +27,7 @@ struct DemoReport {
     inbox: String,
     label_name: String,
     generated: SynthSummary,
+    imported: ImportReport,
     check: CheckReport,
     next_steps: Vec<String>,
 }
@@ -60,9 +62,33 @@ fn render(report: &DemoReport) -> String {
     sources.sort_unstable();
     sources.dedup();
     let _ = writeln!(text, "     report formats: {}", sources.join(", "));
+    let (mut lines, mut matched) = (0u64, 0u64);
+    let mut net_by_currency: std::collections::BTreeMap<String, ledgerline_money::Decimal> = Default::default();
+    for outcome in &report.imported.files {
+        if let FileOutcome::Done(import) = outcome {
+            lines += import.lines;
+            matched += import.matched_lines;
+            for (currency, totals) in &import.totals {
+                *net_by_currency.entry(currency.code().to_string()).or_default() += totals.net;
+            }
+        }
+    }
+    let net: Vec<String> = net_by_currency.iter().map(|(currency, amount)| format!("{amount} {currency}")).collect();
     let _ = writeln!(
         text,
-        "  2. checked the ledger: {} (schema {}, {} postings)",
+        "  2. imported {} reports ({} refused): {lines} sale lines, {matched} matched to the catalog; net receipts {}",
+        report.imported.imported + report.imported.already_imported,
+        report.imported.refused,
+        net.join(", ")
+    );
+    for outcome in &report.imported.files {
+        if let FileOutcome::Failed { error, .. } = outcome {
+            let _ = writeln!(text, "     refused: {error}");
+        }
+    }
+    let _ = writeln!(
+        text,
+        "  3. checked the ledger: {} (schema {}, {} postings)",
         if report.check.ok { "ok" } else { "PROBLEMS" },
         report.check.schema_version,
         report.check.trial_balance.postings
@@ -78,25 +104,32 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     let home = Home::new(&cli.home);
     prepare_fresh_home(&home)?;
     let ledger = home.create()?;
-    LabelSettings {
-        label_name: DEMO_LABEL_NAME.to_string(),
-        accounting_currency: Currency::EUR,
-        rounding_mode: RoundingMode::HalfEven,
-    }
-    .store(&ledger)?;
     ledger.set_setting("demo", "true")?;
-
     let inbox = home.path.join(INBOX_FOLDER);
     let spinner = output.spinner("generating the demo label");
     let generated = generate(&SynthOptions { seed: arguments.seed, ..SynthOptions::default() }, &inbox)?;
     spinner.finish_and_clear();
+    let label_name = format!("{} (demo)", generated.label_name);
+    LabelSettings { label_name: label_name.clone(), accounting_currency: Currency::EUR, rounding_mode: RoundingMode::HalfEven }
+        .store(&ledger)?;
+
+    let mut reports: Vec<std::path::PathBuf> = generated
+        .files
+        .iter()
+        .filter(|file| file.kind == "report")
+        .map(|file| inbox.join(&file.path))
+        .collect();
+    reports.sort();
+    drop(ledger);
+    let imported = import_files(&home, &reports, &ImportOptions::default(), output)?;
+    let ledger = home.open()?;
 
     let check = check_ledger(&ledger)?;
-    let ok = check.ok;
+    let ok = check.ok && imported.refused == 0;
     let report = DemoReport {
         home: home.path.display().to_string(),
         inbox: inbox.display().to_string(),
-        label_name: DEMO_LABEL_NAME.to_string(),
+        label_name,
         next_steps: vec![
             format!("the catalog, contracts, costs and FX rates: {}/catalog, contracts, costs, fx", inbox.display()),
             format!("the sales reports, one folder per source: {}/reports", inbox.display()),
@@ -104,6 +137,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
         ],
         generated,
+        imported,
         check,
     };
     output.report(&report, render)?;

@@ -1757,7 +1757,12 @@ impl<'run, S: LineSink> Reading<'run, S> {
                 } else {
                     String::new()
                 };
-                errors.push(CellProblem::new(
+                // A UGC summary record states the service's revenue in the territory, shared by
+                // every rights controller; this licensor's rows are a part of it (DDEX's own UGC
+                // test files state 15763.58 USD over rows worth 7 USD). It is reported, but it
+                // is no control total. Part 9 summaries are the licensor's own and must agree.
+                let findings = if self.profile == Profile::Ugc { &mut warnings } else { &mut errors };
+                findings.push(CellProblem::new(
                     group.amount_column(),
                     &group.stated_amount_text,
                     format!(

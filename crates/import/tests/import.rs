@@ -1,0 +1,262 @@
+//! Importing reports into a home: ground truth, idempotency, refusals that store nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use ledgerline_import::{import_file, recover, CatalogIndex, ImportError, ImportOptions, ImportStatus};
+use ledgerline_money::Decimal;
+use ledgerline_store::Ledger;
+
+struct Home {
+    _folder: tempfile::TempDir,
+    root: PathBuf,
+    ledger: Ledger,
+}
+
+impl Home {
+    fn new() -> Home {
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path().to_path_buf();
+        std::fs::create_dir_all(root.join("lake")).unwrap();
+        let ledger = Ledger::open(&root.join("ledger.db")).unwrap();
+        Home { _folder: folder, root, ledger }
+    }
+
+    fn lake(&self) -> PathBuf {
+        self.root.join("lake")
+    }
+
+    fn import(&mut self, path: &Path, options: &ImportOptions) -> Result<ledgerline_import::FileImport, ImportError> {
+        let lake = self.lake();
+        let label = path.file_name().unwrap().to_string_lossy().into_owned();
+        import_file(&mut self.ledger, &lake, path, &label, options, &CatalogIndex::default())
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.root.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn imports_stored(&self) -> i64 {
+        self.ledger.connection().query_row("SELECT count(*) FROM imports", [], |row| row.get(0)).unwrap()
+    }
+
+    fn lake_folders(&self) -> usize {
+        std::fs::read_dir(self.lake().join("imports")).map_or(0, |entries| entries.count())
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2_encoder();
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn flate2_encoder() -> flate2::write::GzEncoder<Vec<u8>> {
+    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default())
+}
+
+#[test]
+fn every_synthetic_report_imports_to_its_ground_truth_and_only_once() {
+    let mut home = Home::new();
+    let label = tempfile::tempdir().unwrap();
+    ledgerline_synth::generate(&ledgerline_synth::SynthOptions { months: 3, ..Default::default() }, label.path()).unwrap();
+    let mut reports = Vec::new();
+    for source in std::fs::read_dir(label.path().join("reports")).unwrap() {
+        for file in std::fs::read_dir(source.unwrap().path()).unwrap() {
+            reports.push(file.unwrap().path());
+        }
+    }
+    reports.sort();
+    assert!(reports.len() >= 10);
+    for report in &reports {
+        let imported = home.import(report, &ImportOptions::default()).unwrap_or_else(|error| panic!("{}: {error}", report.display()));
+        assert_eq!(imported.status, ImportStatus::Imported);
+        let relative = report.strip_prefix(label.path().join("reports")).unwrap();
+        let truth: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(label.path().join("truth").join(format!("{}.truth.json", relative.display()))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(imported.lines, truth["lines"].as_u64().unwrap(), "{}", relative.display());
+        let units: i64 = imported.totals.values().map(|totals| totals.units).sum();
+        assert_eq!(units.to_string(), truth["units"].as_str().unwrap(), "{}", relative.display());
+        for (currency, amount) in truth["net_receipts"].as_object().unwrap() {
+            let net = imported.totals.iter().find(|(code, _)| code.code() == currency).map(|(_, totals)| totals.net);
+            assert_eq!(net, Some(Decimal::parse(amount.as_str().unwrap()).unwrap()), "{}", relative.display());
+        }
+        // The lake holds exactly the lines the import counted.
+        assert_eq!(ledgerline_lake::import_row_count(&home.lake(), &imported.content_sha256).unwrap(), imported.lines);
+    }
+    let stored = home.imports_stored();
+    for report in &reports {
+        let again = home.import(report, &ImportOptions::default()).unwrap();
+        assert_eq!(again.status, ImportStatus::AlreadyImported);
+    }
+    assert_eq!(home.imports_stored(), stored, "importing again changes nothing");
+    assert_eq!(home.lake_folders() as i64, stored);
+}
+
+#[test]
+fn same_name_different_content_is_a_new_import() {
+    let mut home = Home::new();
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let row = |amount: &str| format!("2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{amount}\t0\n");
+    let first = home.write("distrokid.tsv", format!("{header}{}", row("1.25")).as_bytes());
+    assert_eq!(home.import(&first, &ImportOptions::default()).unwrap().status, ImportStatus::Imported);
+    let second = home.write("distrokid.tsv", format!("{header}{}", row("1.26")).as_bytes());
+    let imported = home.import(&second, &ImportOptions::default()).unwrap();
+    assert_eq!(imported.status, ImportStatus::Imported);
+    assert_eq!(home.imports_stored(), 2);
+}
+
+/// A DistroKid file whose second data row has `bad` in the column `column`.
+fn distrokid_with(column: &str, bad: &str) -> String {
+    let header = ["Date Inserted", "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC", "Quantity", "Team Percentage", "Source Type", "Country of Sale", "Songwriter Royalties Withheld (USD)", "Earnings (USD)", "Recoup (USD)"];
+    let good = ["2026-02-14", "2026-02-01", "2026-01", "Deezer", "Ada", "Tune", "USFEG1500041", "014549210301", "5", "100", "Streaming", "US", "0", "1.25", "0"];
+    let mut bad_row = good;
+    let index = header.iter().position(|name| *name == column).unwrap();
+    bad_row[index] = bad;
+    format!("{}\r\n{}\r\n{}\r\n{}\r\n", header.join("\t"), good.join("\t"), bad_row.join("\t"), good.join("\t"))
+}
+
+fn refusal(home: &mut Home, name: &str, bytes: &[u8]) -> (String, Vec<String>) {
+    let path = home.write(name, bytes);
+    let error = home.import(&path, &ImportOptions::default()).expect_err(name);
+    let diagnostics = match &error {
+        ImportError::Refused { diagnostics, .. } => diagnostics.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(home.imports_stored(), 0, "{name}: nothing stored");
+    assert_eq!(home.lake_folders(), 0, "{name}: nothing in the lake");
+    (error.to_string(), diagnostics)
+}
+
+#[test]
+fn the_catalogue_of_bad_inputs_is_refused_with_clear_messages_and_nothing_stored() {
+    let mut home = Home::new();
+    let cases: Vec<(&str, Vec<u8>, &str, Option<&str>)> = vec![
+        ("empty.csv", Vec::new(), "empty.csv: the file is empty", None),
+        ("garbage.bin", vec![0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02], "garbage.bin: this is a binary file, not a text report (a zero byte at offset 4)", None),
+        (
+            "header-only.tsv",
+            distrokid_with("Quantity", "1").lines().next().unwrap().as_bytes().to_vec(),
+            "header-only.tsv: the file has a header but no rows",
+            None,
+        ),
+        (
+            "missing-column.csv",
+            b"Sale ID,Sale Start date,Sale Store Name,Reported Royalty,Asset ISRC,Product UPC\n1,2026-01-01,Spotify,1.0,USFEG1500041,014549210301\n".to_vec(),
+            "missing-column.csv: line 1: missing column \"Sale End date\" (field sale_end of mapping fuga/royalty-product-and-asset/1)",
+            None,
+        ),
+        (
+            "bad-decimal.tsv",
+            distrokid_with("Earnings (USD)", "1.2.5").into_bytes(),
+            "bad-decimal.tsv: refused, nothing imported: 1 error(s) in 1 row(s)",
+            Some("bad-decimal.tsv:3:14: error: not a decimal number: unexpected '.' at character 4 (column \"Earnings (USD)\", value \"1.2.5\")"),
+        ),
+        (
+            "bad-isrc.tsv",
+            distrokid_with("ISRC", "USFEG150004").into_bytes(),
+            "bad-isrc.tsv: refused, nothing imported: 1 error(s) in 1 row(s)",
+            Some("bad-isrc.tsv:3:7: error: ISRC \"USFEG150004\" has 11 characters; an ISRC has 12 (CC-XXX-YY-NNNNN) (column \"ISRC\", value \"USFEG150004\")"),
+        ),
+        (
+            "bad-upc.tsv",
+            distrokid_with("UPC", "014549210302").into_bytes(),
+            "bad-upc.tsv: refused, nothing imported: 1 error(s) in 1 row(s)",
+            None,
+        ),
+        (
+            "negative-country.tsv",
+            distrokid_with("Country of Sale", "Atlantis").into_bytes(),
+            "negative-country.tsv: refused, nothing imported: 1 error(s) in 1 row(s)",
+            None,
+        ),
+        (
+            "bad-quantity.tsv",
+            distrokid_with("Quantity", "2.5").into_bytes(),
+            "bad-quantity.tsv: refused, nothing imported: 1 error(s) in 1 row(s)",
+            Some("bad-quantity.tsv:3:9: error: a quantity must be a whole number (column \"Quantity\", value \"2.5\")"),
+        ),
+        (
+            "unknown.csv",
+            b"When,Where,How much\n2026-01-01,here,1\n".to_vec(),
+            "unknown.csv: unknown layout; columns seen on line 1: \"When\", \"Where\", \"How much\"",
+            None,
+        ),
+    ];
+    for (name, bytes, message, first_diagnostic) in cases {
+        let (error, diagnostics) = refusal(&mut home, name, &bytes);
+        assert_eq!(error, message, "{name}");
+        if let Some(expected) = first_diagnostic {
+            assert_eq!(diagnostics.first().map(String::as_str), Some(expected), "{name}");
+        } else if name.starts_with("bad-") || name.starts_with("negative") {
+            assert!(!diagnostics.is_empty(), "{name}: the refusal lists the bad cells");
+            assert!(diagnostics[0].starts_with(&format!("{name}:3:")), "{name}: {diagnostics:?}");
+        }
+    }
+}
+
+#[test]
+fn unknown_currency_truncated_gzip_invalid_utf8_and_a_huge_line_are_refused() {
+    let mut home = Home::new();
+    // An unknown currency in a layout that names its currency per row.
+    let orchard = "\u{feff}STATEMENT PERIOD,TRANSACTION DATE,SALE COUNTRY,STORE,SERVICE DETAIL,TRANSACTION TYPE,DISPLAY UPC,ISRC,QUANTITY,ACCOUNT CURRENCY,NET SHARE ACCOUNT CURRENCY\n2026-04,2026-01-24,GB,Deezer,Premium,Stream,014549210301,USFEG1500041,3,EURO,0.5\n";
+    let orchard = orchard.replace("STATEMENT PERIOD,", "STATEMENT PERIOD,PRODUCT CODE,PRODUCT,TRACK,TRACK ARTIST,PRODUCT ARTIST,YOUTUBE VIDEO ID,GROSS REVENUE ACCOUNT CURRENCY,SALE CURRENCY,CURRENCY CONVERSION RATE,")
+        .replace("\n2026-04,", "\n2026-04,LBR1,P,T,A,A,,0.6,EUR,1,");
+    let (_, diagnostics) = refusal(&mut home, "orchard.csv", orchard.as_bytes());
+    assert!(diagnostics.iter().any(|diagnostic| diagnostic.contains("unknown currency \"EURO\"")), "{diagnostics:?}");
+
+    let whole = gzip(distrokid_with("Quantity", "1").repeat(2000).as_bytes());
+    let (error, _) = refusal(&mut home, "cut.tsv.gz", &whole[..whole.len() / 2]);
+    assert!(error.contains("the gzip stream is truncated"), "{error}");
+
+    let mut latin = distrokid_with("Title", "Caf").into_bytes();
+    latin.extend(std::iter::repeat_n(b'x', 70_000));
+    latin.extend_from_slice(b"\t\xE9\n");
+    let (error, _) = refusal(&mut home, "latin.tsv", &latin);
+    assert!(error.contains("invalid UTF-8"), "{error}");
+
+    let mut huge = distrokid_with("Quantity", "1").into_bytes();
+    huge.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+    huge.push(b'\n');
+    let (error, diagnostics) = refusal(&mut home, "huge.tsv", &huge);
+    assert!(error.starts_with("huge.tsv: refused"), "{error}");
+    assert!(diagnostics[0].len() < 1000, "a 10 MB value is not repeated in full: {}", diagnostics[0].len());
+}
+
+#[test]
+fn skip_bad_rows_keeps_the_good_rows_and_records_the_rejected_ones() {
+    let mut home = Home::new();
+    let path = home.write("partly-bad.tsv", distrokid_with("Earnings (USD)", "n/a").as_bytes());
+    let imported = home.import(&path, &ImportOptions { skip_bad_rows: true, ..Default::default() }).unwrap();
+    assert_eq!((imported.lines, imported.rejected), (2, 1));
+    let recorded: Vec<(i64, String)> = home
+        .ledger
+        .connection()
+        .prepare("SELECT line, reason FROM import_diagnostics WHERE severity = 'error'")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(recorded, [(3, "not a decimal number: unexpected 'n' at character 1".to_string())]);
+}
+
+#[test]
+fn recovery_removes_what_a_crash_left_behind() {
+    let mut home = Home::new();
+    let path = home.write("ok.tsv", distrokid_with("Quantity", "2").as_bytes());
+    let imported = home.import(&path, &ImportOptions::default()).unwrap();
+    // A published folder without a database record: the crash window between rename and commit.
+    let orphan = "ab".repeat(32);
+    std::fs::create_dir_all(home.lake().join("imports").join(&orphan)).unwrap();
+    // A staging folder of a process that no longer runs (no pid this high exists on Linux).
+    std::fs::create_dir_all(home.lake().join(".staging").join(format!("{orphan}-4294967294-0"))).unwrap();
+    let (staging, unknown) = recover(&home.ledger, &home.lake()).unwrap();
+    assert_eq!((staging, unknown), (1, 1));
+    assert!(ledgerline_lake::import_path(&home.lake(), &imported.content_sha256).is_dir(), "committed imports stay");
+    assert!(!home.lake().join("imports").join(&orphan).exists());
+}
