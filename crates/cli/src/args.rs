@@ -30,6 +30,11 @@ pub enum Command {
     Init(InitArgs),
     /// Check the ledger database: SQLite integrity, foreign keys and the trial balance.
     Check,
+    /// List imported lines the catalog does not know (the suspense queue), grouped by identifier.
+    Unmatched,
+    /// Resolve unmatched lines: record IDENTIFIER (as reported) as another name of a catalog
+    /// track or release; every line carrying it matches from then on.
+    Alias(AliasArgs),
     /// Import sales reports (DDEX DSR, distributor and DSP statements); the layout is detected.
     /// Importing the same content again changes nothing.
     Import(ImportArgs),
@@ -95,4 +100,17 @@ pub struct DemoArgs {
     /// Seed of the generated label.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AliasArgs {
+    /// The identifier as the reports carry it (an ISRC, UPC, catalog number or a store's id).
+    #[arg(value_name = "IDENTIFIER")]
+    pub identifier: String,
+    /// The catalog track it stands for.
+    #[arg(long, value_name = "ISRC", conflicts_with = "release")]
+    pub track: Option<String>,
+    /// The catalog release it stands for.
+    #[arg(long, value_name = "UPC")]
+    pub release: Option<String>,
 }

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(arguments) => commands::init::run(&cli, arguments, output),
         Command::Check => commands::check::run(&cli, output),
+        Command::Unmatched => commands::suspense::run_unmatched(&cli, output),
+        Command::Alias(arguments) => commands::suspense::run_alias(&cli, arguments, output),
         Command::Import(arguments) => commands::import::run(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),

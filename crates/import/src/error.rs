@@ -33,6 +33,8 @@ pub enum ImportError {
         /// totals disagree).
         can_skip: bool,
     },
+    #[error("{message}")]
+    Alias { message: String },
     #[error("the ledger holds a corrupt {what}")]
     Corrupt { what: String },
     #[error(transparent)]

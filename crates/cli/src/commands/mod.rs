@@ -4,4 +4,5 @@ pub mod check;
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod suspense;
 pub mod synth;
