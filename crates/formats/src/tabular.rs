@@ -120,7 +120,16 @@ pub fn detect<'mapping>(
     sample: &[u8],
     mappings: &'mapping [MappingFile],
 ) -> Result<(&'mapping MappingFile, TableShape), UnknownLayout> {
-    let mut best: Option<(u64, usize, &MappingFile, u8, Vec<String>, Vec<Vec<String>>)> = None;
+    /// The best header found so far.
+    struct Candidate<'found> {
+        line: u64,
+        specificity: usize,
+        mapping: &'found MappingFile,
+        delimiter: u8,
+        header: Vec<String>,
+        rows_after: Vec<Vec<String>>,
+    }
+    let mut best: Option<Candidate> = None;
     for delimiter in DELIMITERS {
         let records = records_of(sample, delimiter, HEADER_SEARCH_ROWS + NUMBER_STYLE_SAMPLE_ROWS);
         for (index, (line, cells)) in records.iter().take(HEADER_SEARCH_ROWS).enumerate() {
@@ -133,21 +142,29 @@ pub fn detect<'mapping>(
                     continue;
                 }
                 let specificity = mapping.detect.required_columns.len();
-                let better = match &best {
-                    None => true,
-                    Some((best_line, best_specificity, ..)) => (*line, std::cmp::Reverse(specificity)) < (*best_line, std::cmp::Reverse(*best_specificity)),
-                };
+                let better = best.as_ref().is_none_or(|best| {
+                    (*line, std::cmp::Reverse(specificity)) < (best.line, std::cmp::Reverse(best.specificity))
+                });
                 if better {
-                    let rows_after = records.iter().skip(index + 1).map(|(_, cells)| cells.clone()).collect();
-                    best = Some((*line, specificity, mapping, delimiter, cells.clone(), rows_after));
+                    best = Some(Candidate {
+                        line: *line,
+                        specificity,
+                        mapping,
+                        delimiter,
+                        header: cells.clone(),
+                        rows_after: records.iter().skip(index + 1).map(|(_, cells)| cells.clone()).collect(),
+                    });
                 }
             }
         }
     }
     match best {
-        Some((header_line, _, mapping, delimiter, header, rows_after)) => {
-            let number_style = decide_number_style(mapping, &header, &rows_after, delimiter);
-            Ok((mapping, TableShape { delimiter, header_line, header, number_style }))
+        Some(found) => {
+            let number_style = decide_number_style(found.mapping, &found.header, &found.rows_after, found.delimiter);
+            Ok((
+                found.mapping,
+                TableShape { delimiter: found.delimiter, header_line: found.line, header: found.header, number_style },
+            ))
         }
         None => Err(most_plausible_header(sample)),
     }

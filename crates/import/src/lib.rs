@@ -90,6 +90,39 @@ pub fn recover(ledger: &Ledger, lake_root: &Path) -> Result<(usize, usize), Impo
     Ok((staging, unknown.len()))
 }
 
+/// How the lake and the ledger's import records agree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LakeConsistency {
+    pub imports_checked: u64,
+    /// Imports recorded in the ledger whose lines are missing or have another count:
+    /// `import #id: reason`. Must be empty.
+    pub problems: Vec<String>,
+    /// Published lake folders the ledger has no record of: what a crash between publishing and
+    /// committing leaves; the next import removes them.
+    pub unrecorded_folders: Vec<String>,
+}
+
+/// Checks every recorded import against its lake folder (existence and line count, from the
+/// Parquet metadata) and lists lake folders without a record. Reads only; changes nothing.
+pub fn lake_consistency(ledger: &Ledger, lake_root: &Path) -> Result<LakeConsistency, ImportError> {
+    let mut consistency = LakeConsistency::default();
+    let mut statement = ledger.connection().prepare("SELECT id, content_sha256, line_count FROM imports ORDER BY id")?;
+    let recorded: Vec<(i64, String, i64)> =
+        statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+    for (id, key, line_count) in &recorded {
+        consistency.imports_checked += 1;
+        match ledgerline_lake::import_row_count(lake_root, key) {
+            Ok(rows) if rows == *line_count as u64 => {}
+            Ok(rows) => consistency.problems.push(format!("import #{id}: the ledger records {line_count} lines, the lake holds {rows}")),
+            Err(error) => consistency.problems.push(format!("import #{id}: its lines cannot be read: {error}")),
+        }
+    }
+    let known: std::collections::HashSet<&str> = recorded.iter().map(|(_, key, _)| key.as_str()).collect();
+    consistency.unrecorded_folders =
+        ledgerline_lake::list_imports(lake_root)?.into_iter().filter(|key| !known.contains(key.as_str())).collect();
+    Ok(consistency)
+}
+
 fn known_import_keys(ledger: &Ledger) -> Result<std::collections::HashSet<String>, ImportError> {
     let mut statement = ledger.connection().prepare("SELECT content_sha256 FROM imports")?;
     let keys = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<_, _>>()?;

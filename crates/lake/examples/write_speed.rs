@@ -1,8 +1,11 @@
 //! Measures how fast the lake writes and reads sale lines.
 //!
 //! ```sh
-//! cargo run --release -p ledgerline-lake --example write_speed -- 1000000
+//! cargo run --release -p ledgerline-lake --example write_speed -- [LINES [ZSTD_LEVEL [LAKE_DIR]]]
 //! ```
+//!
+//! With `LAKE_DIR`, the lake is written there and kept (to look at it with DuckDB, say);
+//! otherwise in a temporary folder that is removed.
 //!
 //! Lines are cloned from a pool of 4,096 varied lines (as a parser would allocate them), written
 //! to a temporary lake, finished, published, then read back. Prints lines/s, the size of the
@@ -37,7 +40,7 @@ fn pool_line(index: u64) -> Result<SaleLine, Box<dyn std::error::Error>> {
         service: services[slot % services.len()].to_string(),
         territory: Territory::parse(territories[slot % territories.len()])?,
         usage: UsageType::Stream,
-        tier: if index % 3 == 0 {
+        tier: if index.is_multiple_of(3) {
             Tier::Premium
         } else {
             Tier::AdSupported
@@ -111,7 +114,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => WriterOptions::default().zstd_level,
     };
     let pool: Vec<SaleLine> = (0..4_096).map(pool_line).collect::<Result<_, _>>()?;
-    let lake = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir()?;
+    let lake_dir = match std::env::args().nth(3) {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => temporary.path().to_path_buf(),
+    };
 
     // What producing the lines costs on its own (clone + drop), to separate it from the lake.
     let started = Instant::now();
@@ -131,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         zstd_level,
         ..WriterOptions::default()
     };
-    let mut writer = LakeWriter::create_with(lake.path(), KEY, options)?;
+    let mut writer = LakeWriter::create_with(lake_dir.as_path(), KEY, options)?;
     let mut content_bytes: u64 = 0;
     for index in 0..count {
         let mut line = pool[usize::try_from(index % 4_096)?].clone();
@@ -148,7 +155,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     staged.publish()?;
     let write_time = started.elapsed();
 
-    let bytes: u64 = import_parts(lake.path(), KEY)?
+    let bytes: u64 = import_parts(lake_dir.as_path(), KEY)?
         .iter()
         .map(|part| std::fs::metadata(part).map(|metadata| metadata.len()))
         .sum::<Result<u64, _>>()?;
@@ -168,7 +175,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let mut read = 0u64;
-    for line in read_import(lake.path(), KEY)? {
+    for line in read_import(lake_dir.as_path(), KEY)? {
         line?;
         read += 1;
     }

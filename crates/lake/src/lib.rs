@@ -2,10 +2,11 @@
 //! atomically.
 //!
 //! Each imported report becomes a folder `lake_root/imports/<import_key>/` (the key is the
-//! SHA-256 of the report's bytes) holding `part-00000.parquet`, and more parts for very large
-//! reports. One Parquet column per [`SaleLine`](ledgerline_formats::SaleLine) field, money as
-//! exact `DECIMAL(38, 12)`, zstd compression, row groups of at most 128Ki rows; the column
-//! table is in [`schema`]. DuckDB, Polars or pyarrow can query the lake directly:
+//! SHA-256 of the report's bytes) holding `part-00000.parquet`, and a new part every 128 MiB
+//! of Parquet for very large reports. One Parquet column per
+//! [`SaleLine`](ledgerline_formats::SaleLine) field, money as exact `DECIMAL(38, 12)`, zstd
+//! compression, row groups of at most 128Ki rows; the column table is in [`schema`]. DuckDB,
+//! Polars or pyarrow can query the lake directly:
 //! `SELECT sum(net) FROM 'lake/imports/*/part-*.parquet'` gives exact decimals.
 //!
 //! This is the only crate of Ledgerline that knows Arrow and Parquet: everything else sees

@@ -44,7 +44,9 @@ pub struct WriterOptions {
     pub row_group_rows: usize,
     /// Estimated encoded bytes per row group at most; bounds the Parquet writer's buffer.
     pub row_group_bytes: usize,
-    /// A part file is closed, and the next one started, once it holds this many bytes.
+    /// A part file is closed, and the next one started, once it holds this many bytes. The
+    /// Parquet writer keeps the footer metadata of the open part (row groups, page indexes:
+    /// about 1.5 MB per million lines) until the part is closed, so this bounds that too.
     pub part_bytes: u64,
     /// zstd compression level (1, the default, is the fastest; up to 22 for smaller files).
     /// On report-like data level 3 was no smaller and no faster than 1.
@@ -58,7 +60,7 @@ impl Default for WriterOptions {
             batch_text_bytes: 32 * 1024 * 1024,
             row_group_rows: 128 * 1024,
             row_group_bytes: 128 * 1024 * 1024,
-            part_bytes: 512 * 1024 * 1024,
+            part_bytes: 128 * 1024 * 1024,
             zstd_level: 1,
         }
     }
@@ -72,8 +74,9 @@ impl Default for WriterOptions {
 /// dropped (a crash) leaves it for [`remove_leftovers`](crate::remove_leftovers).
 ///
 /// Memory is bounded whatever the report size: one batch of lines in Arrow builders
-/// ([`WriterOptions::batch_rows`]) plus one row group being encoded by Parquet
-/// ([`WriterOptions::row_group_bytes`]).
+/// ([`WriterOptions::batch_rows`]), one row group being encoded by Parquet
+/// ([`WriterOptions::row_group_bytes`]) and the footer metadata of one part file
+/// ([`WriterOptions::part_bytes`]).
 #[derive(Debug)]
 pub struct LakeWriter {
     lake_root: PathBuf,

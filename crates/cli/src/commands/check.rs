@@ -1,5 +1,6 @@
 use std::fmt::Write;
 
+use ledgerline_import::{lake_consistency, LakeConsistency};
 use ledgerline_store::{Ledger, TrialBalance};
 use serde::Serialize;
 
@@ -13,13 +14,16 @@ pub struct CheckReport {
     pub schema_version: u32,
     pub integrity_problems: Vec<String>,
     pub trial_balance: TrialBalance,
+    pub lake: LakeConsistency,
 }
 
-pub fn check_ledger(ledger: &Ledger) -> anyhow::Result<CheckReport> {
+pub fn check_ledger(ledger: &Ledger, lake_root: &std::path::Path) -> anyhow::Result<CheckReport> {
     let integrity_problems = ledger.integrity_problems()?;
     let trial_balance = ledger.trial_balance()?;
+    let lake = lake_consistency(ledger, lake_root)?;
     Ok(CheckReport {
-        ok: integrity_problems.is_empty() && trial_balance.is_balanced(),
+        ok: integrity_problems.is_empty() && trial_balance.is_balanced() && lake.problems.is_empty(),
+        lake,
         schema_version: ledger.schema_version()?,
         integrity_problems,
         trial_balance,
@@ -49,13 +53,25 @@ pub fn render(report: &CheckReport) -> String {
     for (id, currency, sum) in &balance.unbalanced_transactions {
         let _ = writeln!(text, "  transaction {} does not balance in {currency}: off by {sum}", id.0);
     }
+    let _ = writeln!(text, "Lake: {} imports checked against their lines.", report.lake.imports_checked);
+    for problem in &report.lake.problems {
+        let _ = writeln!(text, "  {problem}");
+    }
+    if !report.lake.unrecorded_folders.is_empty() {
+        let _ = writeln!(
+            text,
+            "  {} lake folder(s) without an import record (left by an interrupted import; the next import removes them)",
+            report.lake.unrecorded_folders.len()
+        );
+    }
     let _ = writeln!(text, "{}", if report.ok { "Ledger OK." } else { "Ledger has problems." });
     text
 }
 
 pub fn run(cli: &Cli, output: Output) -> anyhow::Result<u8> {
-    let ledger = Home::new(&cli.home).open()?;
-    let report = check_ledger(&ledger)?;
+    let home = Home::new(&cli.home);
+    let ledger = home.open()?;
+    let report = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
     output.report(&report, render)?;
     Ok(if report.ok { 0 } else { 1 })
 }

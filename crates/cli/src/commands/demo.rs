@@ -124,7 +124,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     let imported = import_files(&home, &reports, &ImportOptions::default(), output)?;
     let ledger = home.open()?;
 
-    let check = check_ledger(&ledger)?;
+    let check = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
     let ok = check.ok && imported.refused == 0;
     let report = DemoReport {
         home: home.path.display().to_string(),

@@ -83,7 +83,7 @@ pub fn small_line(index: u64) -> SaleLine {
         service: services[index_usize % services.len()].to_string(),
         territory: Territory::parse(territories[index_usize % territories.len()]).unwrap(),
         usage: UsageType::Stream,
-        tier: if index % 3 == 0 {
+        tier: if index.is_multiple_of(3) {
             Tier::Premium
         } else {
             Tier::AdSupported
