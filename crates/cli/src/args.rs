@@ -38,6 +38,12 @@ pub enum Command {
     /// Import sales reports (DDEX DSR, distributor and DSP statements); the layout is detected.
     /// Importing the same content again changes nothing.
     Import(ImportArgs),
+    /// Import or export the catalog: releases, tracks, parties and aliases (CSV or DDEX ERN).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Contracts: check contract files, import them into the ledger as versions, and show what
+    /// a contract says in plain language (the format is described in docs/contracts.md).
+    Contracts(ContractsArgs),
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
@@ -73,6 +79,64 @@ pub struct ImportArgs {
     /// Import the good rows of a file with bad rows; the rejected rows are kept with reasons.
     #[arg(long)]
     pub skip_bad_rows: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Import catalog files: catalog, parties or aliases CSV, or DDEX ERN 3.8.2 / 4.x XML (told
+    /// apart by content; see docs/catalog.md). A file with any error imports nothing; importing
+    /// the same content again changes nothing and says so.
+    Import(CatalogImportArgs),
+    /// Write the catalog as a catalog CSV, the layout `catalog import` reads, sorted by release.
+    Export(CatalogExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogImportArgs {
+    /// Catalog CSV, parties CSV, aliases CSV or DDEX ERN XML files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogExportArgs {
+    /// The CSV file to write (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractsArgs {
+    #[command(subcommand)]
+    pub command: ContractsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractsCommand {
+    /// Import contract files into the ledger, all of them or, if any has a problem, none. A new
+    /// version is stored with its text; the same version again changes nothing; a changed
+    /// contract must be a new version.
+    Import {
+        /// Contract files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Check contract files and list every problem with its file, line and column. Stores
+    /// nothing and needs no home.
+    Check {
+        /// Contract files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Show a contract in plain language: its latest version, or the version given.
+    Show {
+        /// The contract's id, as in its file (id = "C001").
+        #[arg(value_name = "ID")]
+        id: String,
+        /// A version number; the latest when left out.
+        #[arg(value_name = "VERSION")]
+        contract_version: Option<u32>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,8 @@ fn main() -> ExitCode {
         Command::Unmatched => commands::suspense::run_unmatched(&cli, output),
         Command::Alias(arguments) => commands::suspense::run_alias(&cli, arguments, output),
         Command::Import(arguments) => commands::import::run(&cli, arguments, output),
+        Command::Catalog(command) => commands::catalog::run(&cli, command, output),
+        Command::Contracts(arguments) => commands::contracts::run(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
     };

@@ -1,7 +1,7 @@
 //! How commands talk to the user: text for people, one JSON document for scripts, progress on
 //! a terminal only.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,12 +16,13 @@ pub struct Output {
 impl Output {
     /// Prints the report: `document` as JSON with `--json`, otherwise the text `render` writes.
     pub fn report<T: Serialize>(&self, document: &T, render: impl FnOnce(&T) -> String) -> anyhow::Result<()> {
-        if self.json {
-            println!("{}", serde_json::to_string_pretty(document)?);
-        } else {
-            print!("{}", render(document));
+        let text = if self.json { format!("{}\n", serde_json::to_string_pretty(document)?) } else { render(document) };
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            // A reader that stopped early (`ledgerline unmatched | head`) is not an error.
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
         }
-        Ok(())
     }
 
     /// A spinner with a message, shown only when a person is watching stdout and not with

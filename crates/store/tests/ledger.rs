@@ -144,3 +144,19 @@ fn reopening_keeps_the_schema_and_settings() {
     assert_eq!(ledger.setting("accounting_currency").unwrap().as_deref(), Some("EUR"));
     assert_eq!(ledger.setting("missing").unwrap(), None);
 }
+
+#[test]
+fn contract_versions_cannot_be_rewritten() {
+    let ledger = Ledger::open_in_memory().unwrap();
+    let connection = ledger.connection();
+    connection
+        .execute(
+            "INSERT INTO contracts (contract_id, version, valid_from, source_text, content_sha256, imported_at)
+             VALUES ('C001', 1, '2026-01', 'id = \"C001\"', 'x', 'now')",
+            [],
+        )
+        .unwrap();
+    let refused = "contract versions are append-only: import the change as a new version";
+    assert!(sql_error(connection, "UPDATE contracts SET source_text = 'rate = 0.99'").contains(refused));
+    assert!(sql_error(connection, "DELETE FROM contracts").contains(refused));
+}

@@ -6,8 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
+use ledgerline_contracts::{
+    check_contracts, parse_contract, AccountingFrequency, Contract, CrossCollateralisation, Deal, DeductionAmount,
+    EscalationThreshold, RateChange, SourceFile, Usage,
+};
 use ledgerline_model::{Icpn, Isrc};
-use ledgerline_money::Decimal;
+use ledgerline_money::{Currency, Decimal};
 use ledgerline_synth::{generate, SynthOptions};
 
 /// Rows of a simple CSV (no quoted delimiters in these files' data is assumed, and checked:
@@ -23,48 +27,6 @@ fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
             header.iter().cloned().zip(cells.iter().map(|cell| cell.to_string())).collect()
         })
         .collect()
-}
-
-/// A contract file read just far enough for these checks: top-level keys, and the keys of each
-/// table (`[[payees]]`, `[royalty]`, …) in order.
-#[derive(Debug, Default)]
-struct ContractFile {
-    top: BTreeMap<String, String>,
-    tables: Vec<(String, BTreeMap<String, String>)>,
-}
-
-impl ContractFile {
-    fn parse(text: &str) -> ContractFile {
-        let mut contract = ContractFile::default();
-        for line in text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {
-            if line.starts_with('[') {
-                contract.tables.push((line.trim_matches(|character| character == '[' || character == ']').to_string(), BTreeMap::new()));
-                continue;
-            }
-            let (key, value) = line.split_once(" = ").unwrap_or_else(|| panic!("not a key = value line: {line}"));
-            let value = value.to_string();
-            match contract.tables.last_mut() {
-                Some((_, keys)) => keys.insert(key.to_string(), value),
-                None => contract.top.insert(key.to_string(), value),
-            };
-        }
-        contract
-    }
-
-    fn tables<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a BTreeMap<String, String>> + 'a {
-        self.tables.iter().filter(move |(table, _)| table == name).map(|(_, keys)| keys)
-    }
-}
-
-/// The content of a TOML basic string (these files use no escapes but `\"`).
-fn string_value(value: &str) -> String {
-    assert!(value.starts_with('"') && value.ends_with('"'), "{value} is a quoted string");
-    value[1..value.len() - 1].replace("\\\"", "\"")
-}
-
-fn string_array(value: &str) -> Vec<String> {
-    let inner = value.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap();
-    inner.split(", ").filter(|item| !item.is_empty()).map(string_value).collect()
 }
 
 #[test]
@@ -112,69 +74,102 @@ fn catalog_contracts_and_costs_are_consistent() {
     assert_eq!(kinds, BTreeSet::from(["artist", "band_member", "featured_artist", "label", "producer"]));
     assert!(parties.iter().any(|row| !row["vat_id"].is_empty()) && parties.iter().any(|row| row["vat_id"].is_empty()));
 
-    // Contracts.
-    let mut contracts: Vec<ContractFile> = Vec::new();
+    // Contracts, read with the contract format's own reader: every file is valid, and all of
+    // them together pass the checks made between files on import.
+    let mut contracts: Vec<Contract> = Vec::new();
+    let mut sources: Vec<SourceFile> = Vec::new();
     for entry in fs::read_dir(root.join("contracts")).unwrap() {
         let path = entry.unwrap().path();
-        let contract = ContractFile::parse(&fs::read_to_string(&path).unwrap());
-        let id = string_value(&contract.top["id"]);
-        let version: u32 = contract.top["version"].parse().unwrap();
-        let expected_name = if version == 1 { format!("{id}.toml") } else { format!("{id}-v{version}.toml") };
+        let source = SourceFile::new(path.display().to_string(), fs::read_to_string(&path).unwrap());
+        let contract = parse_contract(&source.text, &source.name)
+            .unwrap_or_else(|errors| panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+        let expected_name = if contract.version == 1 { format!("{}.toml", contract.id) } else { format!("{}-v{}.toml", contract.id, contract.version) };
         assert_eq!(path.file_name().unwrap().to_string_lossy(), expected_name);
-
-        if let Some(releases) = contract.top.get("releases") {
-            for code in string_array(releases) {
-                assert!(release_codes.contains(&code), "{id} covers unknown release {code}");
-            }
-        } else {
-            for isrc in string_array(&contract.top["tracks"]) {
-                assert!(isrc_releases.contains_key(&isrc), "{id} covers unknown track {isrc}");
-            }
+        for code in &contract.scope.releases {
+            assert!(release_codes.contains(code.as_str()), "{} covers unknown release {code}", contract.id);
         }
-        let mut share_total = Decimal::ZERO;
-        for payee in contract.tables("payees") {
-            let party = string_value(&payee["party"]);
-            assert!(party_ids.contains(&party), "{id} pays unknown party {party}");
-            share_total += Decimal::parse(&string_value(&payee["share"])).unwrap();
+        for isrc in &contract.scope.tracks {
+            assert!(isrc_releases.contains_key(isrc.as_str()), "{} covers unknown track {isrc}", contract.id);
         }
-        assert_eq!(share_total, Decimal::ONE, "payee shares of {id} add up to 1");
-        for (table, keys) in &contract.tables {
-            for (key, value) in keys {
-                if ["rate", "default_rate", "percent", "share", "label_share", "amount"].contains(&key.as_str()) {
-                    Decimal::parse(&string_value(value)).unwrap_or_else(|error| panic!("{id} [{table}] {key}: {error}"));
-                }
-            }
+        for payee in &contract.payees {
+            assert!(party_ids.contains(&payee.party), "{} pays unknown party {}", contract.id, payee.party);
         }
+        for transfer in &contract.transfers {
+            assert!(party_ids.contains(&transfer.to), "{} transfers to unknown party {}", contract.id, transfer.to);
+        }
+        let share_total: Decimal = contract.payees.iter().map(|payee| payee.share).sum();
+        assert_eq!(share_total, Decimal::ONE, "payee shares of {} add up to 1", contract.id);
         contracts.push(contract);
+        sources.push(source);
     }
     assert_eq!(contracts.len(), summary.contracts);
+    check_contracts(&sources).unwrap_or_else(|errors| panic!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+    let contract_ids: BTreeSet<String> = contracts.iter().map(|contract| contract.id.clone()).collect();
+    for contract in &contracts {
+        for payee in &contract.payees {
+            if let Some(other) = &payee.recoupment_of {
+                assert!(contract_ids.contains(other), "{} waits for unknown contract {other}", contract.id);
+            }
+        }
+    }
 
-    let value_of = |contract: &ContractFile, key: &str| contract.top.get(key).map(|value| string_value(value));
-    let has = |predicate: &dyn Fn(&ContractFile) -> bool| contracts.iter().any(predicate);
-    assert!(has(&|contract| value_of(contract, "deal").as_deref() == Some("net_profit")
-        && contract.tables("net_profit").any(|keys| string_value(&keys["label_share"]) == "0.50")));
-    assert!(has(&|contract| contract.tables("royalty.rates").count() > 1 && contract.tables("royalty.escalations").count() > 0));
-    assert!(has(&|contract| contract.tables("reserve").count() == 1 && contract.tables("deductions").count() > 0));
-    assert!(has(&|contract| contract.tables("payees").count() > 1), "a band shares a deal");
-    assert!(has(&|contract| contract.tables("payees").any(|keys| keys.get("from_record_one").map(String::as_str) == Some("true")
-        && keys["recoupable"] == "false")));
-    assert!(has(&|contract| value_of(contract, "currency").as_deref() == Some("GBP")));
-    assert!(has(&|contract| contract.top["version"] == "2"), "an amended contract");
+    // Every mechanic of the format appears somewhere.
+    let has = |what: &str, predicate: &dyn Fn(&Contract) -> bool| assert!(contracts.iter().any(predicate), "no contract has {what}");
+    let rates = |contract: &Contract| contract.royalty().map(|terms| terms.rates.entries.clone()).unwrap_or_default();
+    let escalations = |contract: &Contract| contract.royalty().map(|terms| terms.escalations.clone()).unwrap_or_default();
+    has("a 50/50 net-profit deal", &|contract| matches!(&contract.deal, Deal::NetProfit(terms) if terms.label_share.to_string() == "0.5"));
+    has("a rate table and escalations", &|contract| rates(contract).len() > 1 && !escalations(contract).is_empty());
+    has("a rate by service", &|contract| rates(contract).iter().any(|entry| !entry.conditions.services.is_empty()));
+    has("a rate by tier", &|contract| rates(contract).iter().any(|entry| !entry.conditions.tiers.is_empty()));
+    has("a rate by territory", &|contract| rates(contract).iter().any(|entry| !entry.conditions.territories.is_empty()));
+    has("a rate by configuration", &|contract| rates(contract).iter().any(|entry| !entry.conditions.configurations.is_empty()));
+    has("a rate by usage", &|contract| rates(contract).iter().any(|entry| !entry.conditions.usages.is_empty()));
+    has("an escalation by units", &|contract| escalations(contract).iter().any(|step| matches!(step.threshold, EscalationThreshold::AfterUnits(_))));
+    has("an escalation by receipts", &|contract| escalations(contract).iter().any(|step| matches!(step.threshold, EscalationThreshold::AfterReceipts(_))));
+    has("an escalation from a date", &|contract| escalations(contract).iter().any(|step| matches!(step.threshold, EscalationThreshold::From(_))));
+    has("an escalation that raises every rate", &|contract| escalations(contract).iter().any(|step| matches!(step.change, RateChange::Increase(_))));
+    has("a reserve and deductions", &|contract| contract.reserve.is_some() && !contract.deductions.is_empty());
+    has("a reserve on physical sales only", &|contract| contract.reserve.as_ref().is_some_and(|reserve| reserve.usages == [Usage::Physical]));
+    has("a deduction per unit", &|contract| contract.deductions.iter().any(|deduction| matches!(deduction.amount, DeductionAmount::PerUnit(_))));
+    has("a band sharing a deal", &|contract| contract.payees.len() > 1);
+    has("a payee paid from record one once another contract recoups", &|contract| {
+        contract.payees.iter().any(|payee| payee.from_record_one && !payee.recoupable && payee.recoupment_of.is_some())
+    });
+    has("a payee who pays back nothing", &|contract| contract.payees.iter().any(|payee| !payee.recoupable && !payee.from_record_one));
+    has("a GBP contract", &|contract| contract.currency == Currency::GBP);
+    has("an amended contract", &|contract| contract.version == 2);
+    has("an advance for one release", &|contract| contract.advances.iter().any(|advance| advance.release.is_some()));
+    has("a partly recoupable advance", &|contract| contract.advances.iter().any(|advance| advance.recoupable < Decimal::ONE));
+    has("video costs half recoupable", &|contract| {
+        contract.recoupable_costs.iter().any(|cost| cost.kind == "video" && cost.recoupable.to_string() == "0.5")
+    });
+    has("no cross-collateralisation", &|contract| contract.cross_collateralisation == CrossCollateralisation::None);
+    has("cross-collateralisation by payee", &|contract| contract.cross_collateralisation == CrossCollateralisation::Payee);
+    has("a minimum payout", &|contract| contract.accounting.minimum_payout.is_positive());
+    for frequency in [AccountingFrequency::Monthly, AccountingFrequency::Quarterly, AccountingFrequency::HalfYearly] {
+        has(frequency.name(), &|contract| contract.accounting.frequency == frequency);
+    }
+    has("a term end", &|contract| contract.term.end.is_some());
+    has("excluded territories", &|contract| !contract.scope.territories.exclude.is_empty());
+    has("a transfer", &|contract| !contract.transfers.is_empty());
+    let settings = |contract: &Contract| contract.payees.iter().filter_map(|payee| payee.settings.clone()).collect::<Vec<_>>();
+    has("a self-billed VAT-registered payee", &|contract| settings(contract).iter().any(|found| found.vat.as_ref().is_some_and(|vat| vat.self_billing)));
+    has("a payee paid by IBAN", &|contract| settings(contract).iter().any(|found| found.bank.is_some()));
+    has("withholding tax", &|contract| settings(contract).iter().any(|found| found.withholding_tax_rate.is_positive()));
     let groups: Vec<String> = contracts
         .iter()
-        .filter_map(|contract| value_of(contract, "cross_collateralisation"))
-        .filter(|group| group != "payee" && group != "none")
+        .filter_map(|contract| match &contract.cross_collateralisation {
+            CrossCollateralisation::Group(group) => Some(group.clone()),
+            _ => None,
+        })
         .collect();
     assert!(groups.len() >= 2 && groups.windows(2).any(|pair| pair[0] == pair[1]), "two contracts share a group");
-    let amended: Vec<&ContractFile> = contracts.iter().filter(|contract| contract.top["version"] == "2").collect();
-    for second in amended {
-        let id = value_of(second, "id");
-        let first = contracts.iter().find(|contract| value_of(contract, "id") == id && contract.top["version"] == "1").unwrap();
-        assert!(value_of(second, "valid_from") > value_of(first, "valid_from"));
+    for second in contracts.iter().filter(|contract| contract.version == 2) {
+        let first = contracts.iter().find(|contract| contract.id == second.id && contract.version == 1).unwrap();
+        assert!(second.valid_from > first.valid_from);
     }
 
     // Costs.
-    let contract_ids: BTreeSet<String> = contracts.iter().filter_map(|contract| value_of(contract, "id")).collect();
     let costs = csv_rows(&root.join("costs/costs.csv"));
     let cost_kinds: BTreeSet<&str> = costs.iter().map(|row| row["kind"].as_str()).collect();
     assert!(cost_kinds.is_superset(&BTreeSet::from(["advance", "marketing", "recording", "video"])));

@@ -12,6 +12,7 @@ use ledgerline_synth::{generate, SynthOptions, SynthSummary};
 use serde::Serialize;
 
 use crate::args::{Cli, DemoArgs};
+use crate::commands::catalog::CatalogImportReport;
 use crate::commands::check::{check_ledger, CheckReport};
 use crate::commands::import::{import_files, FileOutcome, ImportReport};
 use crate::commands::init::LabelSettings;
@@ -27,6 +28,8 @@ struct DemoReport {
     inbox: String,
     label_name: String,
     generated: SynthSummary,
+    catalog: CatalogImportReport,
+    contracts: ledgerline_contracts::ContractImport,
     imported: ImportReport,
     check: CheckReport,
     next_steps: Vec<String>,
@@ -53,6 +56,21 @@ fn prepare_fresh_home(home: &Home) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Imports every contract file the generator wrote, in one transaction.
+fn import_generated_contracts(
+    home: &Home,
+    generated: &SynthSummary,
+    inbox: &std::path::Path,
+) -> anyhow::Result<ledgerline_contracts::ContractImport> {
+    let mut sources = Vec::new();
+    for file in generated.files.iter().filter(|file| file.kind == "contract") {
+        let text = std::fs::read_to_string(inbox.join(&file.path))?;
+        sources.push(ledgerline_contracts::SourceFile::new(file.path.display().to_string(), text));
+    }
+    let mut ledger = home.open()?;
+    ledgerline_contracts::import_contracts(&mut ledger, &sources).map_err(|error| anyhow::anyhow!("the generated contracts: {error}"))
+}
+
 fn render(report: &DemoReport) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "Ledgerline demo: {}", report.label_name);
@@ -62,6 +80,24 @@ fn render(report: &DemoReport) -> String {
     sources.sort_unstable();
     sources.dedup();
     let _ = writeln!(text, "     report formats: {}", sources.join(", "));
+    let catalog_counts: Vec<String> = report
+        .catalog
+        .files
+        .iter()
+        .filter_map(|file| file.counts.as_ref())
+        .flat_map(|counts| {
+            [("releases", &counts.releases), ("tracks", &counts.tracks), ("parties", &counts.parties)]
+                .into_iter()
+                .filter(|(_, count)| count.added > 0)
+                .map(|(name, count)| format!("{} {name}", count.added))
+        })
+        .collect();
+    let _ = writeln!(text, "  2. imported the catalog: {} ({} refused)", catalog_counts.join(", "), report.catalog.refused);
+    let _ = writeln!(
+        text,
+        "  3. imported {} contract versions: every term checked (see `ledgerline contracts show ID`)",
+        report.contracts.imported + report.contracts.unchanged
+    );
     let (mut lines, mut matched) = (0u64, 0u64);
     let mut net_by_currency: std::collections::BTreeMap<String, ledgerline_money::Decimal> = Default::default();
     for outcome in &report.imported.files {
@@ -76,7 +112,7 @@ fn render(report: &DemoReport) -> String {
     let net: Vec<String> = net_by_currency.iter().map(|(currency, amount)| format!("{amount} {currency}")).collect();
     let _ = writeln!(
         text,
-        "  2. imported {} reports ({} refused): {lines} sale lines, {matched} matched to the catalog; net receipts {}",
+        "  4. imported {} reports ({} refused): {lines} sale lines, {matched} matched to the catalog; net receipts {}",
         report.imported.imported + report.imported.already_imported,
         report.imported.refused,
         net.join(", ")
@@ -88,7 +124,7 @@ fn render(report: &DemoReport) -> String {
     }
     let _ = writeln!(
         text,
-        "  3. checked the ledger: {} (schema {}, {} postings)",
+        "  5. checked the ledger: {} (schema {}, {} postings)",
         if report.check.ok { "ok" } else { "PROBLEMS" },
         report.check.schema_version,
         report.check.trial_balance.postings
@@ -113,6 +149,11 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     LabelSettings { label_name: label_name.clone(), accounting_currency: Currency::EUR, rounding_mode: RoundingMode::HalfEven }
         .store(&ledger)?;
 
+    drop(ledger);
+    let catalog_files: Vec<std::path::PathBuf> = ["catalog/catalog.csv", "catalog/parties.csv"].iter().map(|file| inbox.join(file)).collect();
+    let catalog = crate::commands::catalog::import_files(&home, &catalog_files, output)?;
+    let contracts = import_generated_contracts(&home, &generated, &inbox)?;
+
     let mut reports: Vec<std::path::PathBuf> = generated
         .files
         .iter()
@@ -120,12 +161,11 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         .map(|file| inbox.join(&file.path))
         .collect();
     reports.sort();
-    drop(ledger);
     let imported = import_files(&home, &reports, &ImportOptions::default(), output)?;
     let ledger = home.open()?;
 
     let check = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
-    let ok = check.ok && imported.refused == 0;
+    let ok = check.ok && imported.refused == 0 && catalog.refused == 0;
     let report = DemoReport {
         home: home.path.display().to_string(),
         inbox: inbox.display().to_string(),
@@ -137,6 +177,8 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
         ],
         generated,
+        catalog,
+        contracts,
         imported,
         check,
     };

@@ -1,6 +1,8 @@
 //! One module per subcommand. Each returns the process exit code, or an error for main to report.
 
+pub mod catalog;
 pub mod check;
+pub mod contracts;
 pub mod demo;
 pub mod import;
 pub mod init;

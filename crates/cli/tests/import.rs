@@ -1,0 +1,88 @@
+//! `import`, `unmatched` and `alias` through the real binary, on a generated label.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ledgerline(home: &Path, arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
+        .arg("--home")
+        .arg(home)
+        .args(arguments)
+        .env_remove("LEDGERLINE_HOME")
+        .output()
+        .expect("the ledgerline binary runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("one JSON document")
+}
+
+#[test]
+fn reports_import_once_and_the_suspense_queue_resolves_by_alias() {
+    let folder = tempfile::tempdir().unwrap();
+    let label = folder.path().join("label");
+    let home = folder.path().join("home");
+    assert!(ledgerline(folder.path(), &["synth", "--out", label.to_str().unwrap(), "--months", "2"]).status.success());
+    assert!(ledgerline(&home, &["init"]).status.success());
+    let catalog = label.join("catalog/catalog.csv");
+    assert!(ledgerline(&home, &["catalog", "import", catalog.to_str().unwrap()]).status.success());
+
+    let fuga_folder = label.join("reports/fuga");
+    let report = std::fs::read_dir(&fuga_folder).unwrap().next().unwrap().unwrap().path();
+    let first = json(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
+    let file = &first["files"][0];
+    assert_eq!(file["status"], "imported");
+    assert_eq!(file["format"], "fuga/royalty-product-and-asset/1");
+    assert!(file["totals"]["EUR"]["net"].is_string(), "money is an exact decimal string: {file}");
+    let unmatched_lines = file["unmatched_lines"].as_u64().unwrap();
+    assert_eq!(file["matched_lines"].as_u64().unwrap() + unmatched_lines, file["lines"].as_u64().unwrap());
+
+    let again = json(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
+    assert_eq!(again["files"][0]["status"], "already_imported");
+    assert_eq!(again["files"][0]["import_id"], file["import_id"]);
+
+    let queue = json(&ledgerline(&home, &["--json", "unmatched"]));
+    assert_eq!(queue["lines"].as_u64().unwrap(), unmatched_lines);
+    if unmatched_lines == 0 {
+        return;
+    }
+    let group = &queue["groups"][0];
+    let identifier = group["identifier"].as_str().unwrap();
+    let group_lines = group["lines"].as_u64().unwrap();
+    // Alias the unknown ISRC to the first track of the catalog.
+    let catalog_text = std::fs::read_to_string(&catalog).unwrap();
+    let some_isrc = catalog_text.lines().nth(1).unwrap().split(',').nth(9).unwrap();
+    let aliased = json(&ledgerline(&home, &["--json", "alias", identifier, "--track", some_isrc]));
+    assert_eq!(aliased["created"], true);
+    assert_eq!(aliased["lines_resolved"].as_u64().unwrap(), group_lines);
+    let queue = json(&ledgerline(&home, &["--json", "unmatched"]));
+    assert_eq!(queue["lines"].as_u64().unwrap(), unmatched_lines - group_lines);
+
+    let refused = ledgerline(&home, &["alias", identifier, "--track", "FRXXX0000001"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not in the catalog"));
+}
+
+#[test]
+fn a_refused_report_exits_1_and_names_the_cell() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("home");
+    assert!(ledgerline(&home, &["init"]).status.success());
+    let report = folder.path().join("bad.csv");
+    std::fs::write(
+        &report,
+        "Sale ID,Sale Start date,Sale End date,DSP,Sale Store Name,Sale Type,Sale User Type,Territory,Product UPC,Product Catalog Number,Product Title,Asset Artist,Asset Title,Asset ISRC,Asset Reference,Product Reference,Product Artist,Product Quantity,Asset Quantity,Converted Gross Income,Reported Royalty,Currency,Original currency,Exchange Rate\n\
+         1,2026-01-01,2026-01-31,Spotify,Spotify,Stream,Premium,FR,,,,A,T,FRXXX2600001,1,,A,0,3,0.1,0.08,EUR,EUR,1\n\
+         2,2026-01-01,2026-01-31,Spotify,Spotify,Stream,Premium,FR,,,,A,T,FRXXX2600001,1,,A,0,3,0.1,zero,EUR,EUR,1\n",
+    )
+    .unwrap();
+    let output = ledgerline(&home, &["import", report.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("refused, nothing imported: 1 error(s) in 1 row(s)"), "{text}");
+    assert!(text.contains(":3:21: error: not a decimal number: unexpected 'z' at character 1 (column \"Reported Royalty\", value \"zero\")"), "{text}");
+    assert!(text.contains("hint: fix the rows listed, or import the good rows with --skip-bad-rows"), "{text}");
+    let check = ledgerline(&home, &["--json", "check"]);
+    assert_eq!(json(&check)["lake"]["imports_checked"], 0);
+}

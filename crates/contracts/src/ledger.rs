@@ -1,0 +1,452 @@
+//! Contract versions in the ledger database (`contracts` table).
+//!
+//! A contract version is stored as the exact text of its file with the text's SHA-256, so what
+//! governed a period can always be shown as written and re-read. Versions are never changed: a
+//! changed contract is a new version with the month it applies from.
+
+use std::collections::BTreeMap;
+
+use ledgerline_model::Month;
+use ledgerline_store::{utc_timestamp_now, Ledger};
+use rusqlite::{params, TransactionBehavior};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ContractError, LineIndex};
+use crate::model::{Contract, PayeeSettings};
+use crate::parse::{parse_with_positions, Positions};
+use crate::reader::Span;
+
+/// A contract file to check or import: its name (as shown in errors) and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile { name: name.into(), text: text.into() }
+    }
+}
+
+/// Why contracts could not be imported or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ContractStoreError {
+    /// Problems in the files; nothing was stored.
+    #[error("{} problem{} in the contract files; nothing was imported", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<ContractError>),
+    #[error("contract {contract_id} version {version} in the ledger no longer reads as a contract: {problem}")]
+    StoredContractUnreadable { contract_id: String, version: u32, problem: String },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// What happened to one file on import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// A new version, now stored.
+    Imported,
+    /// The same version with the same text was already stored (or is earlier in the same
+    /// import); nothing changed.
+    Unchanged,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportedContract {
+    pub file: String,
+    pub id: String,
+    pub version: u32,
+    pub valid_from: Month,
+    pub title: String,
+    pub status: ImportStatus,
+    pub content_sha256: String,
+}
+
+/// The outcome of importing contract files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContractImport {
+    pub contracts: Vec<ImportedContract>,
+    pub imported: usize,
+    pub unchanged: usize,
+}
+
+/// A stored version, read back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredContract {
+    pub contract: Contract,
+    pub content_sha256: String,
+    pub imported_at: String,
+    pub source_text: String,
+}
+
+/// A stored version without its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredVersion {
+    pub version: u32,
+    pub valid_from: Month,
+    pub content_sha256: String,
+    pub imported_at: String,
+}
+
+/// The SHA-256 of a contract's text, lower-case hex.
+pub fn content_sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+struct StoredRow {
+    contract_id: String,
+    version: u32,
+    valid_from: String,
+    source_text: String,
+    content_sha256: String,
+    imported_at: String,
+}
+
+fn stored_rows(connection: &rusqlite::Connection) -> Result<Vec<StoredRow>, ContractStoreError> {
+    let mut statement = connection.prepare(
+        "SELECT contract_id, version, valid_from, source_text, content_sha256, imported_at FROM contracts ORDER BY contract_id, version",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(StoredRow {
+            contract_id: row.get(0)?,
+            version: row.get(1)?,
+            valid_from: row.get(2)?,
+            source_text: row.get(3)?,
+            content_sha256: row.get(4)?,
+            imported_at: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn read_stored(row: &StoredRow) -> Result<StoredContract, ContractStoreError> {
+    let name = format!("ledger:{} version {}", row.contract_id, row.version);
+    match crate::parse::parse_contract(&row.source_text, &name) {
+        Ok(contract) => Ok(StoredContract {
+            contract,
+            content_sha256: row.content_sha256.clone(),
+            imported_at: row.imported_at.clone(),
+            source_text: row.source_text.clone(),
+        }),
+        Err(errors) => Err(ContractStoreError::StoredContractUnreadable {
+            contract_id: row.contract_id.clone(),
+            version: row.version,
+            problem: errors.first().map_or_else(String::new, ToString::to_string),
+        }),
+    }
+}
+
+/// A file read and ready to store.
+struct Candidate<'f> {
+    file: &'f SourceFile,
+    contract: Contract,
+    positions: Positions,
+    sha256: String,
+}
+
+/// A version as the consistency checks see it: stored, or from a file of this batch.
+struct Known<'a> {
+    version: u32,
+    valid_from: Month,
+    /// Index into the candidates, for versions not stored yet.
+    candidate: Option<usize>,
+    contract: Option<&'a Contract>,
+}
+
+fn error_in(file: &SourceFile, span: &Span, key: &str, message: String) -> ContractError {
+    let (line, column) = LineIndex::new(&file.text).position(&file.text, span.start);
+    ContractError { file: file.name.clone(), line, column, key: key.to_string(), message }
+}
+
+/// Reads every file and checks them against each other and against what is stored: the same
+/// version with other content is refused, versions of one contract must apply from increasing
+/// months, and a payee's settings must agree across the latest versions of all contracts.
+/// Returns the outcome per file and the candidates to insert.
+fn plan<'f>(
+    files: &'f [SourceFile],
+    stored: &[StoredRow],
+) -> Result<(Vec<ImportedContract>, Vec<Candidate<'f>>), ContractStoreError> {
+    let mut errors: Vec<ContractError> = Vec::new();
+    let mut read: Vec<Candidate<'f>> = Vec::new();
+    for file in files {
+        match parse_with_positions(&file.text, &file.name) {
+            Ok((contract, positions)) => read.push(Candidate { file, contract, positions, sha256: content_sha256(&file.text) }),
+            Err(problems) => errors.extend(problems),
+        }
+    }
+
+    let stored_by_key: BTreeMap<(&str, u32), &StoredRow> = stored.iter().map(|row| ((row.contract_id.as_str(), row.version), row)).collect();
+    let mut outcomes: Vec<ImportedContract> = Vec::new();
+    let mut new_candidates: Vec<Candidate<'f>> = Vec::new();
+    for candidate in read {
+        let contract = &candidate.contract;
+        let outcome = |status| ImportedContract {
+            file: candidate.file.name.clone(),
+            id: contract.id.clone(),
+            version: contract.version,
+            valid_from: contract.valid_from,
+            title: contract.title.clone(),
+            status,
+            content_sha256: candidate.sha256.clone(),
+        };
+        let change_hint = format!(
+            "a changed contract is a new version: set version = {} and valid_from to the month the change applies from",
+            stored.iter().filter(|row| row.contract_id == contract.id).map(|row| row.version).max().unwrap_or(contract.version).max(contract.version) + 1
+        );
+        if let Some(row) = stored_by_key.get(&(contract.id.as_str(), contract.version)) {
+            if row.content_sha256 == candidate.sha256 {
+                outcomes.push(outcome(ImportStatus::Unchanged));
+            } else {
+                errors.push(error_in(
+                    candidate.file,
+                    &candidate.positions.version,
+                    "version",
+                    format!(
+                        "{} version {} is already in the ledger with different content (imported {}); {change_hint}",
+                        contract.id, contract.version, row.imported_at
+                    ),
+                ));
+            }
+            continue;
+        }
+        if let Some(earlier) = new_candidates.iter().find(|earlier| earlier.contract.id == contract.id && earlier.contract.version == contract.version) {
+            if earlier.sha256 == candidate.sha256 {
+                outcomes.push(outcome(ImportStatus::Unchanged));
+            } else {
+                errors.push(error_in(
+                    candidate.file,
+                    &candidate.positions.version,
+                    "version",
+                    format!("{} version {} is also in {} with different content; {change_hint}", contract.id, contract.version, earlier.file.name),
+                ));
+            }
+            continue;
+        }
+        outcomes.push(outcome(ImportStatus::Imported));
+        new_candidates.push(candidate);
+    }
+
+    // Versions of each contract, stored and new, in version order.
+    // Only the latest stored versions are read back: older ones no longer carry the settings
+    // that count.
+    let stored_contracts: Vec<StoredContract> = latest_stored_per_id(stored)
+        .into_iter()
+        .filter(|row| !new_candidates.iter().any(|candidate| candidate.contract.id == row.contract_id && candidate.contract.version > row.version))
+        .map(read_stored)
+        .collect::<Result<_, _>>()?;
+    let mut versions: BTreeMap<&str, Vec<Known<'_>>> = BTreeMap::new();
+    for row in stored {
+        if let Ok(valid_from) = Month::parse(&row.valid_from) {
+            let contract = stored_contracts
+                .iter()
+                .find(|stored| stored.contract.id == row.contract_id && stored.contract.version == row.version)
+                .map(|stored| &stored.contract);
+            versions.entry(row.contract_id.as_str()).or_default().push(Known { version: row.version, valid_from, candidate: None, contract });
+        }
+    }
+    for (index, candidate) in new_candidates.iter().enumerate() {
+        versions.entry(candidate.contract.id.as_str()).or_default().push(Known {
+            version: candidate.contract.version,
+            valid_from: candidate.contract.valid_from,
+            candidate: Some(index),
+            contract: Some(&candidate.contract),
+        });
+    }
+    for known in versions.values_mut() {
+        known.sort_by_key(|version| version.version);
+        for pair in known.windows(2) {
+            let (earlier, later) = (&pair[0], &pair[1]);
+            if later.valid_from > earlier.valid_from {
+                continue;
+            }
+            // Report it in the file being imported; two stored versions cannot be fixed here.
+            let (culprit, message) = match (later.candidate, earlier.candidate) {
+                (Some(index), _) => (
+                    index,
+                    format!(
+                        "\"{}\" is not after version {}'s \"{}\": each version must apply from a later month than the one before",
+                        later.valid_from, earlier.version, earlier.valid_from
+                    ),
+                ),
+                (None, Some(index)) => (
+                    index,
+                    format!(
+                        "\"{}\" is not before version {}'s \"{}\": each version must apply from a later month than the one before",
+                        earlier.valid_from, later.version, later.valid_from
+                    ),
+                ),
+                (None, None) => continue,
+            };
+            let candidate = &new_candidates[culprit];
+            errors.push(error_in(candidate.file, &candidate.positions.valid_from, "valid_from", message));
+        }
+    }
+
+    // A payee's settings across the latest version of every contract.
+    let mut settings_seen: BTreeMap<&str, (&PayeeSettings, String)> = BTreeMap::new();
+    for known in versions.values() {
+        let Some(latest) = known.last() else { continue };
+        let Some(contract) = latest.contract else { continue };
+        for payee in &contract.payees {
+            let Some(settings) = &payee.settings else { continue };
+            let place = format!("{} version {}", contract.id, contract.version);
+            match settings_seen.get(payee.party.as_str()) {
+                Some((other, other_place)) if *other != settings => {
+                    if let Some(index) = latest.candidate {
+                        let candidate = &new_candidates[index];
+                        let span = candidate.positions.settings.get(&payee.party).cloned().unwrap_or(0..0);
+                        errors.push(error_in(
+                            candidate.file,
+                            &span,
+                            "[payees.settings]",
+                            format!(
+                                "the settings of {} differ from those in {other_place}; settings belong to the payee, so give them once or keep them the same in every contract",
+                                payee.party
+                            ),
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    settings_seen.insert(payee.party.as_str(), (settings, place));
+                }
+            }
+        }
+    }
+
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        return Err(ContractStoreError::Invalid(errors));
+    }
+    Ok((outcomes, new_candidates))
+}
+
+/// The row of the highest version of each contract id.
+fn latest_stored_per_id(stored: &[StoredRow]) -> Vec<&StoredRow> {
+    let mut latest: BTreeMap<&str, &StoredRow> = BTreeMap::new();
+    for row in stored {
+        let entry = latest.entry(row.contract_id.as_str()).or_insert(row);
+        if row.version > entry.version {
+            *entry = row;
+        }
+    }
+    latest.into_values().collect()
+}
+
+/// Reads and checks contract files without storing anything: every problem in every file, and
+/// the problems between files (the same version twice with different content, versions out of
+/// order, payee settings that disagree).
+pub fn check_contracts(files: &[SourceFile]) -> Result<Vec<Contract>, Vec<ContractError>> {
+    match plan(files, &[]) {
+        Ok((_, candidates)) => {
+            let mut contracts: Vec<Contract> = Vec::new();
+            // Duplicated files (same version, same text) are one contract.
+            for file in files {
+                if let Some(candidate) = candidates.iter().find(|candidate| std::ptr::eq(candidate.file, file)) {
+                    contracts.push(candidate.contract.clone());
+                }
+            }
+            Ok(contracts)
+        }
+        Err(ContractStoreError::Invalid(errors)) => Err(errors),
+        // With nothing stored, nothing can fail to read back or fail in the database.
+        Err(other) => Err(vec![ContractError {
+            file: String::new(),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            message: other.to_string(),
+        }]),
+    }
+}
+
+/// Imports contract files in one database transaction: all of them or, if any has a problem,
+/// none. A new (id, version) is stored with its text and SHA-256; the same (id, version) with the
+/// same text is unchanged; with a different text it is refused.
+pub fn import_contracts(ledger: &mut Ledger, files: &[SourceFile]) -> Result<ContractImport, ContractStoreError> {
+    // IMMEDIATE takes the write lock before reading, so no other import can slip a version in
+    // between the checks and the inserts.
+    let transaction = ledger.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stored = stored_rows(&transaction)?;
+    let (outcomes, candidates) = plan(files, &stored)?;
+    let imported_at = utc_timestamp_now();
+    for candidate in &candidates {
+        transaction.execute(
+            "INSERT INTO contracts (contract_id, version, valid_from, source_text, content_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                candidate.contract.id,
+                candidate.contract.version,
+                candidate.contract.valid_from.to_string(),
+                candidate.file.text,
+                candidate.sha256,
+                imported_at
+            ],
+        )?;
+    }
+    transaction.commit()?;
+    let imported = outcomes.iter().filter(|outcome| outcome.status == ImportStatus::Imported).count();
+    Ok(ContractImport { unchanged: outcomes.len() - imported, imported, contracts: outcomes })
+}
+
+/// For each contract, the version that governs `month`: the highest version whose `valid_from`
+/// is not after it. Contracts whose first version starts later are left out. Sorted by id.
+///
+/// The term dates are not applied here: whether a sale falls inside the term is decided per sale
+/// by the engine (see [`Contract::term_covers_month`]).
+pub fn contracts_in_force(ledger: &Ledger, month: Month) -> Result<Vec<StoredContract>, ContractStoreError> {
+    let stored = stored_rows(ledger.connection())?;
+    let mut governing: BTreeMap<&str, &StoredRow> = BTreeMap::new();
+    for row in &stored {
+        let valid_from = Month::parse(&row.valid_from).map_err(|error| ContractStoreError::StoredContractUnreadable {
+            contract_id: row.contract_id.clone(),
+            version: row.version,
+            problem: error.to_string(),
+        })?;
+        if valid_from <= month {
+            let entry = governing.entry(row.contract_id.as_str()).or_insert(row);
+            if row.version > entry.version {
+                *entry = row;
+            }
+        }
+    }
+    governing.values().map(|row| read_stored(row)).collect()
+}
+
+/// The highest stored version of a contract.
+pub fn latest_contract(ledger: &Ledger, contract_id: &str) -> Result<Option<StoredContract>, ContractStoreError> {
+    let stored = stored_rows(ledger.connection())?;
+    stored.iter().filter(|row| row.contract_id == contract_id).max_by_key(|row| row.version).map(read_stored).transpose()
+}
+
+/// One stored version of a contract.
+pub fn stored_contract(ledger: &Ledger, contract_id: &str, version: u32) -> Result<Option<StoredContract>, ContractStoreError> {
+    let stored = stored_rows(ledger.connection())?;
+    stored.iter().find(|row| row.contract_id == contract_id && row.version == version).map(read_stored).transpose()
+}
+
+/// Every stored version of a contract, oldest first.
+pub fn contract_versions(ledger: &Ledger, contract_id: &str) -> Result<Vec<StoredVersion>, ContractStoreError> {
+    let stored = stored_rows(ledger.connection())?;
+    stored
+        .iter()
+        .filter(|row| row.contract_id == contract_id)
+        .map(|row| {
+            let valid_from = Month::parse(&row.valid_from).map_err(|error| ContractStoreError::StoredContractUnreadable {
+                contract_id: row.contract_id.clone(),
+                version: row.version,
+                problem: error.to_string(),
+            })?;
+            Ok(StoredVersion { version: row.version, valid_from, content_sha256: row.content_sha256.clone(), imported_at: row.imported_at.clone() })
+        })
+        .collect()
+}
+
+/// The ids of every stored contract, sorted.
+pub fn contract_ids(ledger: &Ledger) -> Result<Vec<String>, ContractStoreError> {
+    let mut statement = ledger.connection().prepare("SELECT DISTINCT contract_id FROM contracts ORDER BY contract_id")?;
+    let ids = statement.query_map([], |row| row.get::<_, String>(0))?;
+    Ok(ids.collect::<Result<Vec<_>, _>>()?)
+}

@@ -1,0 +1,42 @@
+//! Ledgerline contracts: the contract file format, its typed model, and contract versions in the
+//! ledger.
+//!
+//! A label's royalty manager writes each deal as a TOML file (reference: `docs/contracts.md`,
+//! examples: `docs/examples/contracts/`). This crate:
+//!
+//! - reads a file into a [`Contract`] with [`parse_contract`], or reports every problem in it,
+//!   each with file, line, column and key ([`ContractError`]);
+//! - says what a contract means in plain language with [`describe`];
+//! - writes a contract back as a file with [`contract_to_toml`];
+//! - stores contract versions in the ledger ([`import_contracts`]) and reads back the versions
+//!   that govern a month ([`contracts_in_force`]).
+//!
+//! What it is not: it applies no terms to sales (that is the engine, which uses the model and
+//! the rate-matching rules here: [`RateTable::rate_for`], [`Conditions::matches`]). Rates,
+//! shares and amounts are exact decimals, never binary floating point.
+
+mod bank;
+mod describe;
+mod error;
+mod ledger;
+mod model;
+mod parse;
+mod reader;
+mod write;
+
+pub use bank::{iban_check_digits, iban_remainder, Bic, Iban};
+pub use describe::{describe, money, percent};
+pub use error::ContractError;
+pub use ledger::{
+    check_contracts, content_sha256, contract_ids, contract_versions, contracts_in_force, import_contracts, latest_contract,
+    stored_contract, ContractImport, ContractStoreError, ImportStatus, ImportedContract, SourceFile, StoredContract,
+    StoredVersion,
+};
+pub use model::{
+    Accounting, AccountingFrequency, Advance, BankAccount, Basis, Conditions, Configuration, Contract, CrossCollateralisation,
+    Deal, Deduction, DeductionAmount, Escalation, EscalationThreshold, NetProfitTerms, Payee, PayeeSettings, RateChange,
+    RateEntry, RateTable, RecoupableCost, Reserve, RoyaltyTerms, Sale, Scope, TerritoryScope, Term, Tier, Transfer,
+    TransferBase, Usage, VatRegistration,
+};
+pub use parse::parse_contract;
+pub use write::contract_to_toml;
