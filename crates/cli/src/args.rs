@@ -30,6 +30,9 @@ pub enum Command {
     Init(InitArgs),
     /// Check the ledger database: SQLite integrity, foreign keys and the trial balance.
     Check,
+    /// Exchange rates by month and currency pair (`fx import FILE`).
+    #[command(subcommand)]
+    Fx(FxCommand),
     /// List imported lines the catalog does not know (the suspense queue), grouped by identifier.
     Unmatched,
     /// Resolve unmatched lines: record IDENTIFIER (as reported) as another name of a catalog
@@ -117,14 +120,16 @@ pub enum ContractsCommand {
     /// version is stored with its text; the same version again changes nothing; a changed
     /// contract must be a new version.
     Import {
-        /// Contract files (TOML).
+        /// Contract files (TOML) and splits files (CSV with an isrc or upc, payee and share
+        /// header; see docs/contracts.md, "Simple splits in bulk").
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Check contract files and list every problem with its file, line and column. Stores
     /// nothing and needs no home.
     Check {
-        /// Contract files (TOML).
+        /// Contract files (TOML) and splits files (CSV with an isrc or upc, payee and share
+        /// header; see docs/contracts.md, "Simple splits in bulk").
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -177,4 +182,14 @@ pub struct AliasArgs {
     /// The catalog release it stands for.
     #[arg(long, value_name = "UPC")]
     pub release: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FxCommand {
+    /// Import a rate table: CSV with the columns month,from,to,rate (one unit of `from` is
+    /// `rate` units of `to` for sales of that month). A rate already stored is kept.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }

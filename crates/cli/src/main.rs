@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Init(arguments) => commands::init::run(&cli, arguments, output),
         Command::Check => commands::check::run(&cli, output),
+        Command::Fx(command) => commands::fx::run(&cli, command, output),
         Command::Unmatched => commands::suspense::run_unmatched(&cli, output),
         Command::Alias(arguments) => commands::suspense::run_alias(&cli, arguments, output),
         Command::Import(arguments) => commands::import::run(&cli, arguments, output),

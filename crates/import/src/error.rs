@@ -35,6 +35,8 @@ pub enum ImportError {
     },
     #[error("{message}")]
     Alias { message: String },
+    #[error("{file}: refused, nothing imported: {}", conflicts.join("; "))]
+    FxConflict { file: String, conflicts: Vec<String> },
     #[error("the ledger holds a corrupt {what}")]
     Corrupt { what: String },
     #[error(transparent)]

@@ -12,6 +12,7 @@
 
 mod catalog_index;
 mod error;
+pub mod fx;
 pub mod suspense;
 
 use std::collections::BTreeMap;

@@ -24,10 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "contracts are versioned facts",
         sql: include_str!("../migrations/0002_contracts_are_versioned_facts.sql"),
     },
+    Migration { version: 3, name: "fx rates", sql: include_str!("../migrations/0003_fx_rates.sql") },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 2;
+pub const LATEST_SCHEMA_VERSION: u32 = 3;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -30,6 +30,7 @@ struct DemoReport {
     generated: SynthSummary,
     catalog: CatalogImportReport,
     contracts: ledgerline_contracts::ContractImport,
+    fx: ledgerline_import::fx::FxImport,
     imported: ImportReport,
     check: CheckReport,
     next_steps: Vec<String>,
@@ -95,8 +96,9 @@ fn render(report: &DemoReport) -> String {
     let _ = writeln!(text, "  2. imported the catalog: {} ({} refused)", catalog_counts.join(", "), report.catalog.refused);
     let _ = writeln!(
         text,
-        "  3. imported {} contract versions: every term checked (see `ledgerline contracts show ID`)",
-        report.contracts.imported + report.contracts.unchanged
+        "  3. imported {} contract versions, every term checked (see `ledgerline contracts show ID`), and {} exchange rates",
+        report.contracts.imported + report.contracts.unchanged,
+        report.fx.added + report.fx.unchanged
     );
     let (mut lines, mut matched) = (0u64, 0u64);
     let mut net_by_currency: std::collections::BTreeMap<String, ledgerline_money::Decimal> = Default::default();
@@ -153,6 +155,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     let catalog_files: Vec<std::path::PathBuf> = ["catalog/catalog.csv", "catalog/parties.csv"].iter().map(|file| inbox.join(file)).collect();
     let catalog = crate::commands::catalog::import_files(&home, &catalog_files, output)?;
     let contracts = import_generated_contracts(&home, &generated, &inbox)?;
+    let fx = crate::commands::fx::import_file(&home, &inbox.join("fx/fx-rates.csv"))?;
 
     let mut reports: Vec<std::path::PathBuf> = generated
         .files
@@ -179,6 +182,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         generated,
         catalog,
         contracts,
+        fx,
         imported,
         check,
     };

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod check;
 pub mod contracts;
 pub mod demo;
+pub mod fx;
 pub mod import;
 pub mod init;
 pub mod suspense;
