@@ -3,24 +3,8 @@
 use crate::label::Label;
 use crate::text::{Row, TextStyle};
 
-pub const CATALOG_COLUMNS: [&str; 14] = [
-    "release_upc",
-    "catalog_number",
-    "release_title",
-    "release_artist",
-    "label",
-    "release_date",
-    "release_format",
-    "disc_number",
-    "track_number",
-    "isrc",
-    "track_title",
-    "track_artist",
-    "duration_seconds",
-    "track_version",
-];
-
-pub const PARTY_COLUMNS: [&str; 7] = ["party_id", "name", "kind", "email", "country", "vat_id", "tax_residence"];
+// The layouts are the catalog crate's: what synth writes is by construction what it reads.
+use ledgerline_catalog::{CATALOG_COLUMNS, PARTY_COLUMNS};
 
 /// One row per track on a release, releases in date order; returns the bytes and the row count.
 pub fn catalog_csv(label: &Label) -> (Vec<u8>, u64) {
