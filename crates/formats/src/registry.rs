@@ -9,12 +9,15 @@ use crate::mapping::{MappingError, MappingFile};
 const BUILT_IN: &[(&str, &str)] = &[
     ("apple-sales.toml", include_str!("../mappings/apple-sales.toml")),
     ("bandcamp-sales-report.toml", include_str!("../mappings/bandcamp-sales-report.toml")),
+    ("beatport-statement.toml", include_str!("../mappings/beatport-statement.toml")),
     ("believe-financial-report.toml", include_str!("../mappings/believe-financial-report.toml")),
     ("cdbaby-accounting.toml", include_str!("../mappings/cdbaby-accounting.toml")),
     ("distrokid-bank-details.toml", include_str!("../mappings/distrokid-bank-details.toml")),
+    ("distrokid-bank-details-older.toml", include_str!("../mappings/distrokid-bank-details-older.toml")),
     ("fuga-royalty-product-and-asset.toml", include_str!("../mappings/fuga-royalty-product-and-asset.toml")),
     ("orchard-statement.toml", include_str!("../mappings/orchard-statement.toml")),
     ("symphonic-earnings-detail.toml", include_str!("../mappings/symphonic-earnings-detail.toml")),
+    ("tunecore-sales-report.toml", include_str!("../mappings/tunecore-sales-report.toml")),
     ("youtube-asset-raw.toml", include_str!("../mappings/youtube-asset-raw.toml")),
 ];
 

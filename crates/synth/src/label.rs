@@ -236,9 +236,16 @@ pub fn build_label(seed: u64, artist_count: u32, first_month: Month) -> Result<L
             let choices = [Source::Fuga, Source::Fuga, Source::Believe, Source::CdBaby, Source::Orchard];
             *random.pick(&choices).unwrap_or(&Source::Fuga)
         });
-        // Index 6 exists only in larger runs; the default (12 artists) puts one artist at CD
-        // Baby so that the format appears.
-        let distributor = if artist_index == 6 { Source::CdBaby } else { distributor };
+        // Indexes 6 to 9 exist only in larger runs; the default (12 artists) puts one artist at
+        // each of CD Baby, TuneCore, a second DistroKid account (older export layout) and a
+        // direct Beatport account so that every format appears.
+        let distributor = match artist_index {
+            6 => Source::CdBaby,
+            7 => Source::TuneCore,
+            8 => Source::DistroKidOlder,
+            9 => Source::Beatport,
+            _ => distributor,
+        };
         let country = match deal {
             DealShape::RoyaltyInPoundsWithNewVersion => "GB",
             _ => *random.pick(&ARTIST_COUNTRIES).unwrap_or(&"GB"),

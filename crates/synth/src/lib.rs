@@ -11,9 +11,9 @@
 //!   one, a featured artist, a second version of one contract in `<id>-v2.toml`, a GBP contract);
 //! - `costs/costs.csv` (advances, recording, video at 50% recoupable, marketing, tour support)
 //!   and `fx/fx-rates.csv` (monthly USD/GBP/EUR rates);
-//! - `reports/<source>/<file>`: sales and usage reports in ten real formats (FUGA, DDEX DSR
-//!   Basic Audio Profile, DistroKid, Believe, Bandcamp, YouTube asset raw, The Orchard,
-//!   Symphonic, Apple, CD Baby), each with the quirks of the real thing: ZIP and gzip
+//! - `reports/<source>/<file>`: sales and usage reports in thirteen real layouts (FUGA, DDEX DSR
+//!   Basic Audio Profile, DistroKid newer and older, Believe, Bandcamp, YouTube asset raw, The
+//!   Orchard, Symphonic, Apple, CD Baby, TuneCore, Beatport), each with the quirks of the real thing: ZIP and gzip
 //!   containers, UTF-16LE and byte-order marks, CRLF, decimal commas, alpha-3 territories,
 //!   padded DSR rows. Streams per track are heavy-tailed, older releases decay, rates differ by
 //!   service, tier and territory, there are returns and adjustments, and a few lines carry ISRCs

@@ -13,10 +13,15 @@ pub enum Source {
     Symphonic,
     Apple,
     CdBaby,
+    TuneCore,
+    Beatport,
+    /// A second DistroKid account whose export is still the older layout (no Date Inserted,
+    /// Source Type or Recoup (USD)); its files go under `reports/distrokid/` too.
+    DistroKidOlder,
 }
 
 impl Source {
-    pub const ALL: [Source; 10] = [
+    pub const ALL: [Source; 13] = [
         Source::Fuga,
         Source::Dsr,
         Source::DistroKid,
@@ -27,17 +32,23 @@ impl Source {
         Source::Symphonic,
         Source::Apple,
         Source::CdBaby,
+        Source::TuneCore,
+        Source::Beatport,
+        Source::DistroKidOlder,
     ];
 
     /// The distributors a release can be delivered through. The other sources (a DSP's direct
     /// DSR, YouTube Content ID, Bandcamp, the label's own iTunes account) report every release.
-    pub const DISTRIBUTORS: [Source; 6] = [
+    pub const DISTRIBUTORS: [Source; 9] = [
         Source::Fuga,
         Source::Believe,
         Source::DistroKid,
         Source::Orchard,
         Source::Symphonic,
         Source::CdBaby,
+        Source::TuneCore,
+        Source::Beatport,
+        Source::DistroKidOlder,
     ];
 
     /// The folder under `reports/` and the `source` value in truth files and the manifest;
@@ -54,6 +65,9 @@ impl Source {
             Source::Symphonic => "symphonic",
             Source::Apple => "apple",
             Source::CdBaby => "cdbaby",
+            Source::TuneCore => "tunecore",
+            Source::Beatport => "beatport",
+            Source::DistroKidOlder => "distrokid",
         }
     }
 

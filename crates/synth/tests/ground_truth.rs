@@ -212,6 +212,13 @@ fn read_report(source: &str, path: &Path) -> Found {
         }
         "distrokid" => {
             assert!(text.contains("\r\n"));
+            let header = lines_of(&text)[0];
+            if path.to_string_lossy().contains("older-layout") {
+                assert!(header.starts_with("Reporting Date\tSale Month\t") && header.contains("\tSong/Album\t"), "older layout: {header}");
+                assert!(!header.contains("Date Inserted") && !header.contains("Source Type"), "older layout: {header}");
+            } else {
+                assert!(header.starts_with("Date Inserted\t"), "newer layout: {header}");
+            }
             read_with_header(&text, &layout('\t', &["Quantity"], "Earnings (USD)", Currency::Fixed("USD"), "ISRC"))
         }
         "believe" => {
@@ -250,6 +257,19 @@ fn read_report(source: &str, path: &Path) -> Found {
         "cdbaby" => {
             assert!(text.contains("\t\"") && text.contains("\r\n"), "CD Baby quotes the barcode and uses CRLF");
             read_with_header(&text, &layout('\t', &["Quantity"], "Subtotal", Currency::Fixed("USD"), "Isrc"))
+        }
+        "tunecore" => read_with_header(&text, &layout(',', &["# Units Sold"], "Total Earned", Currency::Column("Currency"), "Optional ISRC")),
+        "beatport" => {
+            // The label's receipts are the content revenue plus the lossless upcharge.
+            let content = read_with_header(&text, &layout(',', &["TRACK_COUNT"], "NET_CONTENT_REVENUE", Currency::Fixed("USD"), "TRACK_ISRC_CODE"));
+            let lossless = read_with_header(&text, &layout(',', &[], "NET_WAV_REVENUE", Currency::Fixed("USD"), "TRACK_ISRC_CODE"));
+            let rows = lines_of(&text);
+            assert!(rows[1..].iter().all(|line| split(line, ',')[9].len() == 3), "Beatport territories are ISO alpha-3");
+            let mut found = content;
+            for (currency, amount) in lossless.net_receipts {
+                *found.net_receipts.entry(currency).or_default() += amount;
+            }
+            found
         }
         other => panic!("unknown source folder {other}"),
     }
@@ -294,7 +314,7 @@ fn every_report_matches_its_truth_file() {
         }
     }
     let expected_sources: BTreeSet<String> =
-        ["apple", "bandcamp", "believe", "cdbaby", "distrokid", "dsr", "fuga", "orchard", "symphonic", "youtube"]
+        ["apple", "bandcamp", "beatport", "believe", "cdbaby", "distrokid", "dsr", "fuga", "orchard", "symphonic", "tunecore", "youtube"]
             .iter()
             .map(|name| name.to_string())
             .collect();

@@ -4,13 +4,16 @@
 
 pub mod apple;
 pub mod bandcamp;
+pub mod beatport;
 pub mod believe;
 pub mod cdbaby;
 pub mod distrokid;
+pub mod distrokid_older;
 pub mod dsr;
 pub mod fuga;
 pub mod orchard;
 pub mod symphonic;
+pub mod tunecore;
 pub mod youtube;
 
 use anyhow::{Context, Result};
@@ -182,6 +185,9 @@ pub fn write_report(job: &ReportJob) -> Result<Vec<ReportFile>> {
         Source::Symphonic => symphonic::write(job),
         Source::Apple => apple::write(job),
         Source::CdBaby => cdbaby::write(job),
+        Source::TuneCore => tunecore::write(job),
+        Source::Beatport => beatport::write(job),
+        Source::DistroKidOlder => distrokid_older::write(job),
     }
 }
 
@@ -198,6 +204,9 @@ pub fn truth_definition(source: Source) -> &'static str {
         Source::Symphonic => symphonic::TRUTH_DEFINITION,
         Source::Apple => apple::TRUTH_DEFINITION,
         Source::CdBaby => cdbaby::TRUTH_DEFINITION,
+        Source::TuneCore => tunecore::TRUTH_DEFINITION,
+        Source::Beatport => beatport::TRUTH_DEFINITION,
+        Source::DistroKidOlder => distrokid_older::TRUTH_DEFINITION,
     }
 }
 
