@@ -10,6 +10,8 @@
 //! - writes a contract back as a file with [`contract_to_toml`];
 //! - stores contract versions in the ledger ([`import_contracts`]) and reads back the versions
 //!   that govern a month ([`contracts_in_force`]).
+//! - reads splits CSVs (ISRC or UPC, payee, share) as one generated contract per recording,
+//!   versioned like contract files ([`import_contracts_and_splits`], [`check_contracts_and_splits`]).
 //!
 //! What it is not: it applies no terms to sales (that is the engine, which uses the model and
 //! the rate-matching rules here: [`RateTable::rate_for`], [`Conditions::matches`]). Rates,
@@ -22,6 +24,7 @@ mod ledger;
 mod model;
 mod parse;
 mod reader;
+mod splits;
 mod write;
 
 pub use bank::{iban_check_digits, iban_remainder, Bic, Iban};
@@ -39,4 +42,8 @@ pub use model::{
     TransferBase, Usage, VatRegistration,
 };
 pub use parse::parse_contract;
+pub use splits::{
+    check_contracts_and_splits, import_contracts_and_splits, is_splits_csv, ledger_parties, read_splits, split_sources, Parties,
+    SplitRecording, SplitRow, SPLIT_COLUMNS, SPLIT_ID_PREFIX,
+};
 pub use write::contract_to_toml;

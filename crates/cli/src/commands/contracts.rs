@@ -5,8 +5,9 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use ledgerline_contracts::{
-    check_contracts, contract_ids, contract_versions, describe, import_contracts, latest_contract, stored_contract, Contract,
-    ContractError, ContractImport, ContractStoreError, ImportStatus, SourceFile, StoredContract, StoredVersion,
+    check_contracts_and_splits, contract_ids, contract_versions, describe, import_contracts_and_splits, latest_contract,
+    stored_contract, Contract, ContractError, ContractImport, ContractStoreError, ImportStatus, SourceFile, StoredContract,
+    StoredVersion,
 };
 use serde::Serialize;
 
@@ -107,12 +108,13 @@ fn import(cli: &Cli, paths: &[PathBuf], output: Output) -> anyhow::Result<u8> {
     if !unreadable.is_empty() {
         // Check the readable ones too, so one run lists everything to fix.
         let mut problems = unreadable;
-        if let Err(more) = check_contracts(&sources) {
+        if let Err(more) = check_contracts_and_splits(&sources) {
             problems.extend(more);
         }
         return report_problems(problems, paths.len(), "nothing was imported", output);
     }
-    match import_contracts(&mut ledger, &sources) {
+    // Splits CSVs (told by their header) become contract files versioned against the ledger.
+    match import_contracts_and_splits(&mut ledger, &sources) {
         Ok(report) => {
             output.report(&report, render_import)?;
             Ok(0)
@@ -148,7 +150,7 @@ fn render_check(report: &CheckReport) -> String {
 
 fn check(paths: &[PathBuf], output: Output) -> anyhow::Result<u8> {
     let (sources, mut problems) = read_sources(paths);
-    match check_contracts(&sources) {
+    match check_contracts_and_splits(&sources) {
         Ok(contracts) if problems.is_empty() => {
             let report = CheckReport {
                 status: "ok",
