@@ -1,29 +1,10 @@
 //! Runs the real `ledgerline` binary in temporary folders, as a user or a script would.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn ledgerline(home: &Path, arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
-        .arg("--home")
-        .arg(home)
-        .args(arguments)
-        .env_remove("LEDGERLINE_HOME")
-        .output()
-        .expect("the ledgerline binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("stdout is one JSON document ({error}): {}", stdout(output)))
-}
+mod common;
+use common::{ledgerline, stdout, stderr, json};
 
 /// Every file under `root`, relative path and bytes, in a stable order.
 fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -1,35 +1,16 @@
 //! `ledgerline contracts import|check|show`, run as the real binary in temporary folders.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn ledgerline(home: &Path, arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
-        .arg("--home")
-        .arg(home)
-        .args(arguments)
-        .env_remove("LEDGERLINE_HOME")
-        .output()
-        .expect("the ledgerline binary runs")
-}
+mod common;
+use common::{ledgerline, stdout, stderr, json};
 
 fn with_files(home: &Path, arguments: &[&str], files: &[PathBuf]) -> Output {
     let mut all: Vec<String> = arguments.iter().map(|argument| argument.to_string()).collect();
     all.extend(files.iter().map(|file| file.display().to_string()));
     let borrowed: Vec<&str> = all.iter().map(String::as_str).collect();
     ledgerline(home, &borrowed)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("stdout is one JSON document ({error}): {}", stdout(output)))
 }
 
 fn init(folder: &Path) -> PathBuf {

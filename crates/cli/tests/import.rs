@@ -1,21 +1,15 @@
 //! `import`, `unmatched` and `alias` through the real binary, on a generated label.
 
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn ledgerline(home: &Path, arguments: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ledgerline"))
-        .arg("--home")
-        .arg(home)
-        .args(arguments)
-        .env_remove("LEDGERLINE_HOME")
-        .output()
-        .expect("the ledgerline binary runs")
-}
+use std::process::Output;
 
-fn json(output: &Output) -> serde_json::Value {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("one JSON document")
+mod common;
+use common::{ledgerline, stderr, json};
+
+/// The JSON document of a command that must have succeeded.
+fn json_ok(output: &Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", stderr(output));
+    json(output)
 }
 
 #[test]
@@ -30,7 +24,7 @@ fn reports_import_once_and_the_suspense_queue_resolves_by_alias() {
 
     let fuga_folder = label.join("reports/fuga");
     let report = std::fs::read_dir(&fuga_folder).unwrap().next().unwrap().unwrap().path();
-    let first = json(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
+    let first = json_ok(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
     let file = &first["files"][0];
     assert_eq!(file["status"], "imported");
     assert_eq!(file["format"], "fuga/royalty-product-and-asset/1");
@@ -38,11 +32,11 @@ fn reports_import_once_and_the_suspense_queue_resolves_by_alias() {
     let unmatched_lines = file["unmatched_lines"].as_u64().unwrap();
     assert_eq!(file["matched_lines"].as_u64().unwrap() + unmatched_lines, file["lines"].as_u64().unwrap());
 
-    let again = json(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
+    let again = json_ok(&ledgerline(&home, &["--json", "import", report.to_str().unwrap()]));
     assert_eq!(again["files"][0]["status"], "already_imported");
     assert_eq!(again["files"][0]["import_id"], file["import_id"]);
 
-    let queue = json(&ledgerline(&home, &["--json", "unmatched"]));
+    let queue = json_ok(&ledgerline(&home, &["--json", "unmatched"]));
     assert_eq!(queue["lines"].as_u64().unwrap(), unmatched_lines);
     if unmatched_lines == 0 {
         return;
@@ -53,10 +47,10 @@ fn reports_import_once_and_the_suspense_queue_resolves_by_alias() {
     // Alias the unknown ISRC to the first track of the catalog.
     let catalog_text = std::fs::read_to_string(&catalog).unwrap();
     let some_isrc = catalog_text.lines().nth(1).unwrap().split(',').nth(9).unwrap();
-    let aliased = json(&ledgerline(&home, &["--json", "alias", identifier, "--track", some_isrc]));
+    let aliased = json_ok(&ledgerline(&home, &["--json", "alias", identifier, "--track", some_isrc]));
     assert_eq!(aliased["created"], true);
     assert_eq!(aliased["lines_resolved"].as_u64().unwrap(), group_lines);
-    let queue = json(&ledgerline(&home, &["--json", "unmatched"]));
+    let queue = json_ok(&ledgerline(&home, &["--json", "unmatched"]));
     assert_eq!(queue["lines"].as_u64().unwrap(), unmatched_lines - group_lines);
 
     let refused = ledgerline(&home, &["alias", identifier, "--track", "FRXXX0000001"]);
@@ -84,5 +78,5 @@ fn a_refused_report_exits_1_and_names_the_cell() {
     assert!(text.contains(":3:21: error: not a decimal number: unexpected 'z' at character 1 (column \"Reported Royalty\", value \"zero\")"), "{text}");
     assert!(text.contains("hint: fix the rows listed, or import the good rows with --skip-bad-rows"), "{text}");
     let check = ledgerline(&home, &["--json", "check"]);
-    assert_eq!(json(&check)["lake"]["imports_checked"], 0);
+    assert_eq!(json_ok(&check)["lake"]["imports_checked"], 0);
 }
