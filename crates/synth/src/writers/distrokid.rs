@@ -44,7 +44,8 @@ const LINE_PROFILE: LineProfile = LineProfile {
 
 const AMOUNT_DIGITS: u32 = 12;
 
-fn store_name(line: &SaleLine) -> &'static str {
+/// The store as DistroKid names it; both of DistroKid's layouts use these names.
+pub(super) fn store_name(line: &SaleLine) -> &'static str {
     match (line.service.name, line.service.usage, line.tier) {
         ("Amazon Music", Usage::Download, _) => "Amazon",
         ("Amazon Music", _, Tier::Free) => "Amazon Prime",

@@ -13,8 +13,9 @@
 use anyhow::Result;
 use ledgerline_money::{Currency, Decimal};
 
+use super::distrokid::store_name;
 use super::{MemorySink, ReportFile, ReportJob, Sink};
-use crate::market::{LineProfile, SaleLine, Subject, Tier, Usage, DISTRIBUTED_SERVICES};
+use crate::market::{LineProfile, Subject, DISTRIBUTED_SERVICES};
 use crate::text::{rounded, Row, TextStyle};
 use crate::truth::ReportTotals;
 
@@ -46,18 +47,6 @@ const LINE_PROFILE: LineProfile = LineProfile {
 };
 
 const AMOUNT_DIGITS: u32 = 12;
-
-fn store_name(line: &SaleLine) -> &'static str {
-    match (line.service.name, line.service.usage, line.tier) {
-        ("Amazon Music", Usage::Download, _) => "Amazon",
-        ("Amazon Music", _, Tier::Free) => "Amazon Prime",
-        ("Amazon Music", _, _) => "Amazon Unlimited",
-        ("YouTube Music", _, Tier::Free) => "YouTube (Ads)",
-        ("YouTube Music", _, _) => "YouTube (Red)",
-        ("TIDAL", _, _) => "Tidal",
-        (name, _, _) => name,
-    }
-}
 
 pub fn write(job: &ReportJob) -> Result<Vec<ReportFile>> {
     // The same source name as the newer layout, so a stream of its own.
