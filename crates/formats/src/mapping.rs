@@ -6,6 +6,7 @@
 //! compiled in; a user's mapping is read with `--mapping FILE`. `docs/formats.md` is the
 //! reference for writing one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use ledgerline_model::{Icpn, Isrc, Month, Territory};
@@ -415,19 +416,30 @@ impl<'row> RowReader<'row> {
 
     /// The field's value: the cell, else the constant, else the default, then translated by
     /// the field's map.
-    fn value(&self, field: &BoundField) -> String {
+    ///
+    /// Borrowed from the row or the mapping: this runs for every field of every line, so it
+    /// allocates only when a non-ASCII value has to be lower-cased for the map.
+    fn value<'value>(&self, field: &'value BoundField) -> Cow<'value, str>
+    where
+        'row: 'value,
+    {
         let (_, cell) = self.cell(field);
-        let chosen = if cell.is_empty() {
+        let chosen: &'value str = if cell.is_empty() {
             field.value.as_deref().or(field.default.as_deref()).unwrap_or("")
         } else {
             cell
         };
-        match &field.map {
-            Some(map) => match map.get(&chosen.to_lowercase()) {
-                Some(mapped) => mapped.clone(),
-                None => field.default.clone().unwrap_or_else(|| chosen.to_string()),
-            },
-            None => chosen.to_string(),
+        let Some(map) = &field.map else { return Cow::Borrowed(chosen) };
+        // Map keys were lower-cased when the mapping was bound.
+        let mapped = if chosen.is_ascii() {
+            map.iter().find(|(key, _)| key.eq_ignore_ascii_case(chosen)).map(|(_, mapped)| mapped)
+        } else {
+            map.get(&chosen.to_lowercase())
+        };
+        match (mapped, &field.default) {
+            (Some(mapped), _) => Cow::Borrowed(mapped.as_str()),
+            (None, Some(default)) => Cow::Borrowed(default.as_str()),
+            (None, None) => Cow::Borrowed(chosen),
         }
     }
 
@@ -537,7 +549,7 @@ impl BoundMapping {
                 row.date(field).map(DateValue::month)
             }
         });
-        let service = row.value(&self.service);
+        let service = row.value(&self.service).into_owned();
         if service.is_empty() {
             row.problem(&self.service, "", "the service (store) is missing");
         }
@@ -549,7 +561,7 @@ impl BoundMapping {
                 None
             }
         };
-        let usage = match row.value(&self.usage).as_str() {
+        let usage = match row.value(&self.usage).as_ref() {
             "stream" => Some(UsageType::Stream),
             "download" => Some(UsageType::Download),
             "physical" => Some(UsageType::Physical),
@@ -563,14 +575,15 @@ impl BoundMapping {
         };
         let tier = match self.tier.as_ref().map(|field| row.value(field)) {
             None => Tier::Other,
-            Some(text) => match text.as_str() {
+            Some(text) => match text.as_ref() {
                 "premium" => Tier::Premium,
                 "ad-supported" => Tier::AdSupported,
                 "trial" => Tier::Trial,
                 _ => Tier::Other,
             },
         };
-        let optional_text = |row: &RowReader, field: &Option<BoundField>| field.as_ref().map(|field| row.value(field)).unwrap_or_default();
+        let optional_text =
+            |row: &RowReader, field: &Option<BoundField>| field.as_ref().map(|field| row.value(field).into_owned()).unwrap_or_default();
         let reported_upc = optional_text(&row, &self.upc);
         let upc = if reported_upc.is_empty() {
             None
