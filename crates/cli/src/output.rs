@@ -39,6 +39,22 @@ impl Output {
     }
 }
 
+impl Output {
+    /// A bar over bytes, shown only when a person is watching stdout and not with `--json`.
+    pub fn byte_bar(&self, message: &str) -> ProgressBar {
+        if self.json || !std::io::stdout().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(0);
+        let style = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+            .map(|style| style.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_message(message.to_string());
+        bar
+    }
+}
+
 /// A refusal the user can act on: the message says what and where, the hint what to do.
 #[derive(Debug)]
 pub struct Refusal {

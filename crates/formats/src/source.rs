@@ -93,6 +93,41 @@ impl Origin {
     }
 }
 
+/// Told how far a reading of a part has got: `(bytes read, bytes in the file)`, counted on the
+/// stored (possibly compressed) file. Each opening of a part starts again from 0, so a
+/// two-pass parser reports two sweeps.
+#[derive(Clone)]
+pub struct ProgressHook(Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl ProgressHook {
+    pub fn new(hook: impl Fn(u64, u64) + Send + Sync + 'static) -> ProgressHook {
+        ProgressHook(Arc::new(hook))
+    }
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("ProgressHook")
+    }
+}
+
+/// Reports every read to a [`ProgressHook`].
+struct CountingReader<R> {
+    inner: R,
+    read_so_far: u64,
+    total: u64,
+    hook: ProgressHook,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.read_so_far += read as u64;
+        (self.hook.0)(self.read_so_far, self.total);
+        Ok(read)
+    }
+}
+
 /// One report inside a file: the whole file, or one member of a ZIP.
 #[derive(Clone, Debug)]
 pub struct ReportPart {
@@ -105,6 +140,7 @@ pub struct ReportPart {
     pub encoding: TextEncoding,
     origin: Origin,
     gzip: bool,
+    progress: Option<ProgressHook>,
 }
 
 fn io_error(file: &str) -> impl FnOnce(io::Error) -> SourceError + '_ {
@@ -156,6 +192,7 @@ pub fn open_report(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceEr
         encoding: TextEncoding::Utf8,
         origin: Origin::Path(path.to_path_buf()),
         gzip,
+        progress: None,
     };
     Ok(vec![part.with_sniffed_encoding()?])
 }
@@ -190,6 +227,7 @@ fn open_zip(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceError> {
             encoding: TextEncoding::Utf8,
             origin: Origin::Extracted(Arc::new(temporary_path)),
             gzip,
+            progress: None,
         };
         parts.push(part.with_sniffed_encoding()?);
     }
@@ -219,12 +257,25 @@ pub fn sniff_encoding(sample: &[u8], sample_is_whole_file: bool) -> TextEncoding
 }
 
 impl ReportPart {
+    /// Reports progress of every later opening to `hook`.
+    pub fn with_progress(mut self, hook: ProgressHook) -> ReportPart {
+        self.progress = Some(hook);
+        self
+    }
+
     fn open_bytes(&self) -> io::Result<Box<dyn Read + Send>> {
         let file = File::open(self.origin.path())?;
+        let stored: Box<dyn Read + Send> = match &self.progress {
+            Some(hook) => {
+                let total = file.metadata()?.len();
+                Box::new(CountingReader { inner: file, read_so_far: 0, total, hook: hook.clone() })
+            }
+            None => Box::new(file),
+        };
         Ok(if self.gzip {
-            Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, file)))
+            Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stored)))
         } else {
-            Box::new(file)
+            stored
         })
     }
 
@@ -445,6 +496,18 @@ mod tests {
         assert_eq!(text_of(&parts[1]).unwrap(), "y\n2\n");
         // A part can be read again from the start (two-pass parsers).
         assert_eq!(text_of(&parts[1]).unwrap(), "y\n2\n");
+
+        // Progress is reported on the stored bytes, from 0 at each opening.
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let part = parts[0].clone().with_progress(ProgressHook::new(move |read, total| {
+            if let Ok(mut seen) = record.lock() {
+                seen.push((read, total));
+            }
+        }));
+        assert_eq!(text_of(&part).unwrap(), "x\n1\n");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.last(), Some(&(4, 4)), "{seen:?}");
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct ImportOptions {
     pub mapping: Option<std::path::PathBuf>,
     /// `--skip-bad-rows`: import the good rows, record the rejected ones.
     pub skip_bad_rows: bool,
+    /// Told how far the reading of each part has got, for a progress bar.
+    pub progress: Option<ledgerline_formats::source::ProgressHook>,
 }
 
 /// Whether the file was imported now or found already imported.
@@ -275,7 +277,10 @@ pub fn import_file(
     };
     let force_dsr = options.source.as_deref().is_some_and(|source| source.eq_ignore_ascii_case("ddex-dsr"));
 
-    let parts = open_report(path, label).map_err(ImportError::Source)?;
+    let mut parts = open_report(path, label).map_err(ImportError::Source)?;
+    if let Some(hook) = &options.progress {
+        parts = parts.into_iter().map(|part| part.with_progress(hook.clone())).collect();
+    }
     // Recognise every part before writing anything, so an unknown member refuses the file early.
     let mut detections = Vec::with_capacity(parts.len());
     for part in &parts {

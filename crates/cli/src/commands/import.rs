@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use ledgerline_formats::source::ProgressHook;
 use ledgerline_import::{import_file, recover, CatalogIndex, FileImport, ImportError, ImportOptions, ImportStatus};
 use serde::Serialize;
 
@@ -94,9 +95,18 @@ pub fn import_files(home: &Home, files: &[std::path::PathBuf], options: &ImportO
     let mut report = ImportReport { files: Vec::new(), imported: 0, already_imported: 0, refused: 0 };
     for path in files {
         let label = path.display().to_string();
-        let spinner = output.spinner(&format!("importing {label}"));
-        let result = import_file(&mut ledger, &lake_root, path, &label, options, &catalog);
-        spinner.finish_and_clear();
+        let short_name = path.file_name().map_or_else(|| label.clone(), |name| name.to_string_lossy().into_owned());
+        let bar = output.byte_bar(&short_name);
+        let mut options = options.clone();
+        if !bar.is_hidden() {
+            let shown = bar.clone();
+            options.progress = Some(ProgressHook::new(move |read, total| {
+                shown.set_length(total);
+                shown.set_position(read);
+            }));
+        }
+        let result = import_file(&mut ledger, &lake_root, path, &label, &options, &catalog);
+        bar.finish_and_clear();
         match result {
             Ok(import) => {
                 match import.status {
@@ -119,6 +129,7 @@ pub fn run(cli: &Cli, arguments: &ImportArgs, output: Output) -> anyhow::Result<
         source: arguments.source.clone(),
         mapping: arguments.mapping.clone(),
         skip_bad_rows: arguments.skip_bad_rows,
+        progress: None,
     };
     let report = import_files(&Home::new(&cli.home), &arguments.files, &options, output)?;
     let refused = report.refused;
