@@ -177,6 +177,8 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
             format!("the catalog, contracts, costs and FX rates: {}/catalog, contracts, costs, fx", inbox.display()),
             format!("the sales reports, one folder per source: {}/reports", inbox.display()),
             format!("what each report contains, exactly: {}/truth", inbox.display()),
+            format!("the lines no catalog entry matches, and how to resolve them: `ledgerline --home {} unmatched`", home.path.display()),
+            format!("a contract in plain language: `ledgerline --home {} contracts show C001`", home.path.display()),
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
         ],
         generated,
