@@ -291,6 +291,43 @@ impl CellProblem {
     }
 }
 
+/// Where a one-row-per-sale layout keeps the identity of what was sold.
+struct IdentityCells {
+    isrc: usize,
+    icpn: usize,
+    resource_artist: usize,
+    release_artist: usize,
+    /// The preferred proprietary id, and the one used when it is empty.
+    proprietary_id: (usize, usize),
+    catalog_number: usize,
+    release_title: usize,
+    track_title: usize,
+}
+
+/// SR01/SR02 (Basic Audio single-record variant).
+const SINGLE_RECORD_IDENTITY_CELLS: IdentityCells = IdentityCells {
+    isrc: 4,
+    icpn: 24,
+    resource_artist: 7,
+    release_artist: 25,
+    proprietary_id: (3, 21),
+    catalog_number: 23,
+    release_title: 27,
+    track_title: 5,
+};
+
+/// SR08 (Part 9, Financial Reporting to Record Companies).
+const FINANCIAL_SALE_IDENTITY_CELLS: IdentityCells = IdentityCells {
+    isrc: 14,
+    icpn: 4,
+    resource_artist: 23,
+    release_artist: 12,
+    proprietary_id: (16, 5),
+    catalog_number: 6,
+    release_title: 10,
+    track_title: 21,
+};
+
 /// The identifiers and names a sale line takes from its release and resource.
 #[derive(Clone, Debug, Default)]
 struct Identity {
@@ -1350,23 +1387,34 @@ impl<'run, S: LineSink> Reading<'run, S> {
     }
 
     fn single_record_identity(&mut self, row: &Row, kind: RecordKind) -> Identity {
+        self.identity_from_cells(row, kind, &SINGLE_RECORD_IDENTITY_CELLS)
+    }
+
+    /// The identifiers and names of a one-row-per-sale record (SR01/SR02, SR08), read from the
+    /// cell positions of its layout.
+    fn identity_from_cells(&mut self, row: &Row, kind: RecordKind, cells: &IdentityCells) -> Identity {
         if self.mode == Mode::Survey {
             return Identity::default();
         }
-        let (reported_isrc, isrc) = self.isrc_cell(row, kind, 4);
-        let (reported_upc, upc) = self.icpn_cell(row, kind, 24);
-        let resource_artist = row.text(7);
-        let proprietary_id = if row.trimmed(3).is_empty() { row.trimmed(21) } else { row.trimmed(3) };
+        let (reported_isrc, isrc) = self.isrc_cell(row, kind, cells.isrc);
+        let (reported_upc, upc) = self.icpn_cell(row, kind, cells.icpn);
+        let resource_artist = row.text(cells.resource_artist);
+        let (preferred_id, fallback_id) = cells.proprietary_id;
+        let proprietary_id = if row.trimmed(preferred_id).is_empty() { row.trimmed(fallback_id) } else { row.trimmed(preferred_id) };
         Identity {
             reported_upc,
             upc,
             reported_isrc,
             isrc,
-            catalog_number: row.trimmed(23).into_owned(),
+            catalog_number: row.trimmed(cells.catalog_number).into_owned(),
             proprietary_id: proprietary_id.into_owned(),
-            release_title: row.text(27).into_owned(),
-            track_title: row.text(5).into_owned(),
-            artist: if resource_artist.is_empty() { row.text(25).into_owned() } else { resource_artist.into_owned() },
+            release_title: row.text(cells.release_title).into_owned(),
+            track_title: row.text(cells.track_title).into_owned(),
+            artist: if resource_artist.is_empty() {
+                row.text(cells.release_artist).into_owned()
+            } else {
+                resource_artist.into_owned()
+            },
         }
     }
 
@@ -1392,29 +1440,7 @@ impl<'run, S: LineSink> Reading<'run, S> {
                 return Ok(());
             }
         };
-        let identity = if self.mode == Mode::Survey {
-            Identity::default()
-        } else {
-            let (reported_isrc, isrc) = self.isrc_cell(row, kind, 14);
-            let (reported_upc, upc) = self.icpn_cell(row, kind, 4);
-            let resource_artist = row.text(23);
-            let proprietary_id = if row.trimmed(16).is_empty() { row.trimmed(5) } else { row.trimmed(16) };
-            Identity {
-                reported_upc,
-                upc,
-                reported_isrc,
-                isrc,
-                catalog_number: row.trimmed(6).into_owned(),
-                proprietary_id: proprietary_id.into_owned(),
-                release_title: row.text(10).into_owned(),
-                track_title: row.text(21).into_owned(),
-                artist: if resource_artist.is_empty() {
-                    row.text(12).into_owned()
-                } else {
-                    resource_artist.into_owned()
-                },
-            }
-        };
+        let identity = self.identity_from_cells(row, kind, &FINANCIAL_SALE_IDENTITY_CELLS);
         let usage = self.groups[group].context.as_ref().map_or(UsageType::Other, |context| context.usage_from_use_type);
         self.accept_usage(Usage {
             line_number: row.line_number,
