@@ -99,9 +99,57 @@ pub fn allocate(total: Decimal, weights: &[Decimal], digits: u32) -> Result<Vec<
         .collect())
 }
 
+/// Rounds each of `exact` amounts to units of `10^-digits` so that the rounded parts add up to
+/// exactly `total_units`. Used for detail lines under a rounded total: a statement's earnings
+/// by track, service and territory add up to the earnings figure above them, to the cent, even
+/// when some details are returns (negative).
+///
+/// Method: every part gets the floor of its exact value; the units still missing go one each
+/// to the parts with the largest fractional remainders (ties to the earlier part), cycling if
+/// more units are missing than there are parts, and units in excess are taken back from the
+/// smallest remainders. When `total_units` is the total of the exact parts rounded to the
+/// unit, each part ends within one unit of its exact value.
+pub fn apportion(total_units: i128, exact: &[Decimal], digits: u32) -> Vec<i128> {
+    if exact.is_empty() {
+        return Vec::new();
+    }
+    let unit = 10i128.pow(SCALE_DIGITS - digits.min(SCALE_DIGITS));
+    let mut parts: Vec<i128> = exact.iter().map(|value| value.scaled().div_euclid(unit)).collect();
+    let remainders: Vec<i128> = exact.iter().map(|value| value.scaled().rem_euclid(unit)).collect();
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by(|left, right| remainders[*right].cmp(&remainders[*left]).then(left.cmp(right)));
+    let mut missing = total_units - parts.iter().sum::<i128>();
+    let count = parts.len();
+    let mut step = 0usize;
+    while missing > 0 {
+        parts[order[step % count]] += 1;
+        missing -= 1;
+        step += 1;
+    }
+    step = 0;
+    while missing < 0 {
+        parts[order[count - 1 - step % count]] -= 1;
+        missing += 1;
+        step += 1;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apportion_keeps_details_within_a_cent_and_adding_up() {
+        let exact = |text: &str| Decimal::parse(text).unwrap();
+        // 1.005 + 2.005 - 0.004 = 3.006, rounded 3.01 = 301 cents.
+        let parts = apportion(301, &[exact("1.005"), exact("2.005"), exact("-0.004")], 2);
+        assert_eq!(parts, [101, 200, 0]);
+        assert_eq!(parts.iter().sum::<i128>(), 301);
+        // A return: -0.333 -0.333 -0.334 = -1.00.
+        assert_eq!(apportion(-100, &[exact("-0.333"), exact("-0.333"), exact("-0.334")], 2), [-33, -33, -34]);
+        assert!(apportion(5, &[], 2).is_empty());
+    }
 
     #[test]
     fn splits_evenly_with_ties_to_the_earlier_part() {

@@ -25,7 +25,7 @@ mod currency;
 mod decimal;
 mod rounding;
 
-pub use allocation::{allocate, allocate_units, AllocationError};
+pub use allocation::{allocate, allocate_units, apportion, AllocationError};
 pub use currency::{Currency, CurrencyError, Money, MoneyError};
 pub use decimal::{Decimal, DecimalError, DecimalErrorKind, NumberStyle, SCALE_DIGITS};
 pub use rounding::{RoundingMode, RoundingModeError};

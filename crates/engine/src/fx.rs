@@ -1,0 +1,44 @@
+//! Conversion into the accounting currency.
+
+use ledgerline_model::Month;
+use ledgerline_money::{Currency, Decimal, RoundingMode};
+
+use crate::error::EngineError;
+use crate::input::FxTable;
+
+/// Converts amounts of one month into the accounting currency, exactly to 12 digits.
+pub(crate) struct Converter<'a> {
+    pub table: &'a FxTable,
+    pub to: Currency,
+    pub rounding: RoundingMode,
+}
+
+impl Converter<'_> {
+    /// The rate from `from` to the accounting currency in `month`: the report's own rate when
+    /// it gives one, else the table's direct rate, else the inverse of the table's reverse rate.
+    pub fn rate(&self, from: Currency, month: Month, report_rate: Option<Decimal>) -> Result<Decimal, EngineError> {
+        if from == self.to {
+            return Ok(Decimal::ONE);
+        }
+        if let Some(rate) = report_rate {
+            return Ok(rate);
+        }
+        if let Some(rate) = self.table.rates.get(&(month, from, self.to)) {
+            return Ok(*rate);
+        }
+        if let Some(reverse) = self.table.rates.get(&(month, self.to, from)) {
+            if !reverse.is_zero() {
+                return Decimal::ONE.checked_div(*reverse, self.rounding).ok_or(EngineError::Overflow("an inverse exchange rate"));
+            }
+        }
+        Err(EngineError::MissingRate { from, to: self.to, month })
+    }
+
+    pub fn convert(&self, amount: Decimal, from: Currency, month: Month, report_rate: Option<Decimal>) -> Result<Decimal, EngineError> {
+        if from == self.to {
+            return Ok(amount);
+        }
+        let rate = self.rate(from, month, report_rate)?;
+        amount.checked_mul(rate, self.rounding).ok_or(EngineError::Overflow("a converted amount"))
+    }
+}
