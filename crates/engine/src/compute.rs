@@ -52,6 +52,9 @@ pub struct PeriodResult {
     pub conservation: Conservation,
     /// One per party with money in the period or a balance, sorted by party id.
     pub statements: Vec<Statement>,
+    pub label: String,
+    pub rounding: RoundingMode,
+    pub party_names: BTreeMap<String, String>,
 }
 
 /// Every period of a run, in order; the last is the one asked for.
@@ -98,7 +101,8 @@ fn windows(input: &RunInput) -> Result<Vec<(Period, Month, Month)>, EngineError>
 /// Where a payee's money sits. The balance is the sum of every bucket.
 #[derive(Clone, Debug, Default)]
 struct Books {
-    /// Recoupment accounts: `contract C001`, `all contracts of the payee`, `group NAME`.
+    /// Recoupment accounts: a contract id (`C001`), `all-contracts` (cross-collateralised by
+    /// payee) or `group:NAME`.
     accounts: BTreeMap<String, Decimal>,
     /// Costs and advances that only one release pays back, not yet recouped (≤ 0).
     release_accounts: BTreeMap<(String, String), Decimal>,
@@ -264,7 +268,16 @@ impl<'a> State<'a> {
                 difference: conservation.difference(),
             });
         }
-        Ok(PeriodResult { period, first_month: first, last_month: last, conservation, statements })
+        Ok(PeriodResult {
+            period,
+            first_month: first,
+            last_month: last,
+            conservation,
+            statements,
+            label: self.input.settings.label_name.clone(),
+            rounding: self.rounding(),
+            party_names: self.input.parties.iter().map(|(id, party)| (id.clone(), party.name.clone())).collect(),
+        })
     }
 
     /// Steps 1 to 4 of one receipt under every contract that covers it.
@@ -545,7 +558,7 @@ impl<'a> State<'a> {
                     .index
                     .governing(&contract_id, last)
                     .and_then(|contract| contract.payee(party).map(|payee| account_of(contract, payee)))
-                    .unwrap_or_else(|| format!("contract {contract_id}"));
+                    .unwrap_or_else(|| contract_id.clone());
                 *books.accounts.entry(account).or_default() += amount;
                 let draft = drafts.entry(party.clone()).or_default();
                 draft.active = true;
@@ -877,12 +890,7 @@ impl<'a> State<'a> {
             if !summary.adds_up() {
                 return Err(EngineError::StatementDoesNotAddUp { payee: party, period: period.to_string(), detail: format!("{summary:?}") });
             }
-            let mut accounts: Vec<AccountLine> =
-                books.accounts.iter().map(|(account, balance)| AccountLine { account: account.clone(), balance: *balance }).collect();
-            accounts.extend(books.release_accounts.iter().map(|((contract, release), balance)| AccountLine {
-                account: format!("contract {contract}, release {release}"),
-                balance: *balance,
-            }));
+            let accounts = account_lines(&books);
             let mut earnings = draft.earnings;
             earnings.sort();
             let mut charges = draft.charges;
@@ -953,13 +961,27 @@ struct Earned<'a> {
 fn account_of(contract: &Contract, payee: &Payee) -> String {
     use ledgerline_contracts::CrossCollateralisation;
     if !payee.recoupable {
-        return format!("contract {}", contract.id);
+        return contract.id.clone();
     }
     match &contract.cross_collateralisation {
-        CrossCollateralisation::None => format!("contract {}", contract.id),
-        CrossCollateralisation::Payee => "all contracts of the payee".to_string(),
-        CrossCollateralisation::Group(group) => format!("group {group}"),
+        CrossCollateralisation::None => contract.id.clone(),
+        CrossCollateralisation::Payee => "all-contracts".to_string(),
+        CrossCollateralisation::Group(group) => format!("group:{group}"),
     }
+}
+
+/// Every bucket of a payee's books that holds money, as statement lines.
+fn account_lines(books: &Books) -> Vec<AccountLine> {
+    let line = |kind: &str, name: String, balance: Decimal| AccountLine { kind: kind.to_string(), name, balance };
+    let mut lines: Vec<AccountLine> = Vec::new();
+    lines.extend(books.accounts.iter().map(|(name, balance)| line("recoupment", name.clone(), *balance)));
+    lines.extend(books.release_accounts.iter().map(|((contract, release), balance)| line("release", format!("{contract} {release}"), *balance)));
+    lines.extend(books.held.iter().map(|(contract, balance)| line("held", contract.clone(), *balance)));
+    lines.extend(books.reserves.iter().map(|(contract, balance)| line("reserve", contract.clone(), *balance)));
+    lines.push(line("transfers", "received".to_string(), books.received));
+    lines.push(line("payable", "payable".to_string(), books.payable));
+    lines.retain(|line| !line.balance.is_zero());
+    lines
 }
 
 /// A payee's earnings by release, for paying back the costs of one release.

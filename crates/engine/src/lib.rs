@@ -12,6 +12,7 @@
 //! payee credits + label share + suspense by any amount is refused with the difference, and so
 //! is a statement whose figures do not add up.
 
+mod adjust;
 mod compute;
 mod error;
 mod fx;
@@ -19,6 +20,7 @@ mod input;
 mod statement;
 mod terms;
 
+pub use adjust::{adjust, Issued};
 pub use compute::{run, Conservation, PeriodResult, RunResult};
 pub use error::EngineError;
 pub use input::{

@@ -105,12 +105,16 @@ impl Summary {
     }
 }
 
-/// A recoupment account of the payee at the end of the period.
+/// Where part of the payee's balance sits at the end of the period. The lines add up to the
+/// closing balance; each is one ledger account of the payee (`payee/P001/<kind>/<name>`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AccountLine {
-    /// `contract C001`, `all contracts of the payee`, `group lotte-albums`, or a release
-    /// account (`C001, release 5012345000015`).
-    pub account: String,
+    /// `recoupment` (a contract id, `all-contracts` when the payee's contracts are
+    /// cross-collateralised, or `group:NAME`), `release`
+    /// (costs only one release pays back: `C001 5012345000015`), `held` (from record one, by
+    /// contract), `reserve` (by contract), `transfers` (received, not yet payable) or `payable`.
+    pub kind: String,
+    pub name: String,
     pub balance: Decimal,
 }
 

@@ -260,3 +260,31 @@ fn the_same_inputs_give_identical_statement_hashes() {
     assert_eq!(first[0]["P1"].sha256(), second[0]["P1"].sha256());
     assert_eq!(first[0]["P1"].summary.earnings, dec("1.33"));
 }
+
+#[test]
+fn a_late_report_after_close_becomes_an_adjustment_in_the_next_period() {
+    let artist = contract("ART", &format!("deal = \"royalty\"\n{ARTIST}[royalty]\ndefault_rate = \"0.2\"\n"));
+    let mut scenario = Scenario::new(vec![artist]);
+    scenario.receipt("2026-03", 10, "100");
+    let issued_h1 = scenario.run(&["2026-H1"]).remove(0);
+    assert_eq!(issued_h1["P1"].summary.payable, dec("20"));
+    let issued: ledgerline_engine::Issued =
+        issued_h1.values().map(|statement| (("2026-H1".to_string(), statement.payee.clone()), statement.summary.clone())).collect();
+
+    // A report for March arrives after H1 was issued, and one for July.
+    scenario.receipt("2026-03", 5, "50").receipt("2026-07", 1, "10");
+    scenario.input.periods = vec![period("2026-H1"), period("2026-H2")];
+    let mut result = ledgerline_engine::run(&scenario.input).unwrap();
+    ledgerline_engine::adjust(&mut result, &issued);
+    let h2 = &result.periods[1].statements[0];
+    // The late 50 earns 10 for H1: an adjustment. H2's own earnings are 2. Opening is the issued
+    // closing balance (20 payable, unpaid); closing 20 + 10 + 2 = 32.
+    assert_eq!(h2.adjustments.len(), 1);
+    assert_eq!(h2.adjustments[0].figure, "earnings");
+    assert_eq!(h2.adjustments[0].difference, dec("10"));
+    assert_eq!(h2.summary.opening_balance, dec("20"));
+    assert_eq!(h2.summary.earnings, dec("2"));
+    assert_eq!(h2.summary.adjustments, dec("10"));
+    assert_eq!(h2.summary.closing_balance, dec("32"));
+    assert!(h2.summary.adds_up());
+}
