@@ -47,6 +47,22 @@ pub enum Command {
     /// Contracts: check contract files, import them into the ledger as versions, and show what
     /// a contract says in plain language (the format is described in docs/contracts.md).
     Contracts(ContractsArgs),
+    /// Costs and advances paid against contracts (`costs import FILE`).
+    #[command(subcommand)]
+    Costs(CostsCommand),
+    /// Compute the draft statements of a period (`2026-H1`, `2026-Q3`, `2026-07`, `2026`):
+    /// earnings, recoupment, reserves, transfers, tax, payable. Stores nothing; run it as often
+    /// as you like until the period is closed.
+    Run(PeriodArgs),
+    /// Issue the statements of a period: post the ledger, record each statement with its
+    /// SHA-256, and close the period for good. Later changes become adjustments.
+    Close(PeriodArgs),
+    /// Payments to payees: record them (`payments import FILE`, `payments add`) and write a
+    /// SEPA credit transfer file of what is payable (`payments sepa PERIOD --out FILE`).
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+    /// Trace a payee's earnings in a period to the report lines and contract terms behind them.
+    Explain(ExplainArgs),
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
@@ -192,4 +208,88 @@ pub enum FxCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CostsCommand {
+    /// Import a costs file: CSV with the columns date, contract_id, kind, amount, currency and
+    /// optionally release_upc, party_id, recoupable_percent, description. The contract decides
+    /// which kinds are paid back. Importing the same file again changes nothing.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// The period: a month (`2026-07`), quarter (`2026-Q3`), half (`2026-H1`) or year (`2026`).
+    #[arg(value_name = "PERIOD")]
+    pub period: String,
+    /// Show every payee's figures in the text output, not only the totals.
+    #[arg(long)]
+    pub payees: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// Record the payments in a CSV file (date, payee, amount, currency, and optionally
+    /// reference and period; see docs/payments.md). All rows or none.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Record one payment.
+    Add {
+        #[arg(long, value_name = "ID")]
+        payee: String,
+        #[arg(long, value_name = "AMOUNT")]
+        amount: String,
+        /// ISO 4217; the accounting currency when left out.
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        reference: String,
+    },
+    /// Write an ISO 20022 pain.001 SEPA credit transfer file paying what is still payable from
+    /// a closed period, and list the payees left out and why.
+    Sepa {
+        #[arg(value_name = "PERIOD")]
+        period: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The date the bank should execute the transfers (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        execution_date: String,
+        /// The label's account the money leaves from.
+        #[arg(long, value_name = "IBAN")]
+        debtor_iban: String,
+        #[arg(long, value_name = "BIC")]
+        debtor_bic: Option<String>,
+        /// The account holder's name; the label's name when left out.
+        #[arg(long, value_name = "NAME")]
+        debtor_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The payee's party id.
+    #[arg(long, value_name = "ID")]
+    pub payee: String,
+    /// The period; the last closed one when left out.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    #[arg(long, value_name = "ISRC")]
+    pub track: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// ISO 3166 alpha-2.
+    #[arg(long, value_name = "CODE")]
+    pub territory: Option<String>,
+    /// How many report lines to show per statement line in the text output.
+    #[arg(long, default_value_t = 5)]
+    pub lines: usize,
 }

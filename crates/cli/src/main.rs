@@ -27,6 +27,11 @@ fn main() -> ExitCode {
         Command::Import(arguments) => commands::import::run(&cli, arguments, output),
         Command::Catalog(command) => commands::catalog::run(&cli, command, output),
         Command::Contracts(arguments) => commands::contracts::run(&cli, arguments, output),
+        Command::Costs(command) => commands::royalties::run_costs(&cli, command, output),
+        Command::Run(arguments) => commands::royalties::run_period(&cli, arguments, output),
+        Command::Close(arguments) => commands::royalties::run_close(&cli, arguments, output),
+        Command::Payments(command) => commands::payments::run(&cli, command, output),
+        Command::Explain(arguments) => commands::royalties::run_explain(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
     };

@@ -35,7 +35,8 @@ impl Converter<'_> {
     }
 
     pub fn convert(&self, amount: Decimal, from: Currency, month: Month, report_rate: Option<Decimal>) -> Result<Decimal, EngineError> {
-        if from == self.to {
+        // Zero is zero in every currency: a contract without a minimum payout needs no rate.
+        if from == self.to || amount.is_zero() {
             return Ok(amount);
         }
         let rate = self.rate(from, month, report_rate)?;

@@ -25,10 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_contracts_are_versioned_facts.sql"),
     },
     Migration { version: 3, name: "fx rates", sql: include_str!("../migrations/0003_fx_rates.sql") },
+    Migration { version: 4, name: "royalty runs", sql: include_str!("../migrations/0004_royalty_runs.sql") },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 3;
+pub const LATEST_SCHEMA_VERSION: u32 = 4;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -30,10 +30,14 @@ impl MonthlyRates {
     }
 }
 
+/// How many months before the reporting period the rate file covers.
+const LEAD_MONTHS: i32 = 12;
+
 /// The rates of every month of the reporting period.
 #[derive(Clone, Debug)]
 pub struct FxTable {
     months: Vec<MonthlyRates>,
+    covered_from: Option<Month>,
 }
 
 impl FxTable {
@@ -48,7 +52,7 @@ impl FxTable {
             eur_per_usd_micro = (eur_per_usd_micro + random.range(-7_000, 7_000)).clamp(780_000, 1_020_000);
             eur_per_gbp_micro = (eur_per_gbp_micro + random.range(-9_000, 9_000)).clamp(1_050_000, 1_300_000);
         }
-        FxTable { months: rates }
+        FxTable { months: rates, covered_from: None }
     }
 
     /// The rates of `month`; months outside the table use the nearest month in it.
@@ -63,10 +67,35 @@ impl FxTable {
         }
     }
 
+    /// Starts the rate file at `month` when that is before the reporting period: the costs and
+    /// advances of older contracts are converted at the rates of their own months.
+    pub fn cover_from(&mut self, month: Month) {
+        self.covered_from = Some(self.covered_from.map_or(month, |known| known.min(month)));
+    }
+
+    /// The months written to the rate file: the reporting period, the year before it (whose
+    /// sales some reports still carry: late and back-dated lines) and back to any month given
+    /// to [`FxTable::cover_from`]. Months before the period use the first month's rates,
+    /// exactly as [`FxTable::rates`] prices them.
+    fn written_months(&self) -> Vec<MonthlyRates> {
+        let Some(first) = self.months.first().copied() else { return Vec::new() };
+        let lead = first.month.add_months(-LEAD_MONTHS).unwrap_or(first.month);
+        let start = self.covered_from.map_or(lead, |month| month.min(lead));
+        let mut written: Vec<MonthlyRates> =
+            start.through(first.month).filter(|month| *month < first.month).map(|month| MonthlyRates { month, ..first }).collect();
+        written.extend(self.months.iter().copied());
+        written
+    }
+
+    /// Rows of `fx/fx-rates.csv`.
+    pub fn row_count(&self) -> u64 {
+        self.written_months().len() as u64 * 4
+    }
+
     /// `fx/fx-rates.csv`: `month,from,to,rate`, one row per month and direction.
     pub fn to_csv(&self) -> Vec<u8> {
         let mut text = String::from("month,from,to,rate\n");
-        for rates in &self.months {
+        for rates in &self.written_months() {
             let rows = [
                 ("USD", "EUR", rates.eur_per_usd_micro),
                 ("GBP", "EUR", rates.eur_per_gbp_micro),

@@ -140,7 +140,7 @@ pub fn generate(options: &SynthOptions, out_dir: &Path) -> Result<SynthSummary> 
 
     let label = label::build_label(options.seed, options.artists, options.first_month)?;
     let contracts = contracts::build_contracts(options.seed, &label, options.first_month)?;
-    let fx_table = fx::FxTable::build(options.seed, &months);
+    let mut fx_table = fx::FxTable::build(options.seed, &months);
     let mut tree = OutputTree::new(out_dir)?;
 
     let (catalog_bytes, catalog_rows) = catalog::catalog_csv(&label);
@@ -153,7 +153,10 @@ pub fn generate(options: &SynthOptions, out_dir: &Path) -> Result<SynthSummary> 
     }
     let (costs_bytes, cost_rows) = costs::costs_csv(options.seed, &label, &contracts)?;
     tree.write("costs/costs.csv", FileRole::new("costs", Some(cost_rows)), &costs_bytes)?;
-    tree.write("fx/fx-rates.csv", FileRole::new("fx", Some(months.len() as u64 * 4)), &fx_table.to_csv())?;
+    if let Some(earliest) = costs::earliest_month(&costs_bytes) {
+        fx_table.cover_from(earliest);
+    }
+    tree.write("fx/fx-rates.csv", FileRole::new("fx", Some(fx_table.row_count())), &fx_table.to_csv())?;
 
     let report_lines = match options.lines {
         Some(line_count) => {

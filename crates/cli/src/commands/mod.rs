@@ -7,5 +7,7 @@ pub mod demo;
 pub mod fx;
 pub mod import;
 pub mod init;
+pub mod payments;
+pub mod royalties;
 pub mod suspense;
 pub mod synth;

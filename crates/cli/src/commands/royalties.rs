@@ -1,0 +1,248 @@
+//! `ledgerline run`, `close`, `costs import` and `explain`: royalty runs on a home.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use ledgerline_engine::{Conservation, PeriodResult, Summary};
+use ledgerline_model::Period;
+use ledgerline_money::{Decimal, RoundingMode};
+use ledgerline_run::{Closed, Draft, RunError};
+use serde::Serialize;
+
+use crate::args::{Cli, CostsCommand, ExplainArgs, PeriodArgs};
+use crate::home::{Home, LAKE_FOLDER};
+use crate::output::{refuse, Output};
+
+/// A run error as a refusal with its hint.
+pub fn refusal(error: RunError) -> anyhow::Error {
+    let hint = error.hint().unwrap_or_else(|| "see docs/royalties.md".to_string());
+    refuse(error.to_string(), hint)
+}
+
+pub fn parse_period(text: &str) -> anyhow::Result<Period> {
+    Period::parse(text).map_err(|error| refuse(error.to_string(), "write a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)"))
+}
+
+/// The `run --json` and `close --json` document (docs/json.md).
+#[derive(Serialize)]
+pub struct RunReport {
+    pub period: String,
+    /// `draft` for `run`, `closed` for `close`.
+    pub status: &'static str,
+    pub first_month: String,
+    pub last_month: String,
+    pub lines_read: u64,
+    /// The conservation figures by accounting currency: net_receipts = payee_credits +
+    /// label_share + suspense, exactly.
+    pub currencies: BTreeMap<String, Conservation>,
+    pub payees: Vec<PayeeFigures>,
+    /// Issued periods whose recomputed figures differ (late reports, aliases, corrections).
+    pub adjusted_periods: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct PayeeFigures {
+    pub payee: String,
+    pub name: String,
+    pub currency: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// For issued statements: the SHA-256 recorded with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+pub fn report(draft: &Draft, status: &'static str, closed: Option<&Closed>) -> RunReport {
+    let last: &PeriodResult = draft.result.periods.last().unwrap_or_else(|| unreachable!("a run has its period"));
+    let hashes: BTreeMap<&str, &str> =
+        closed.map(|closed| closed.statements.iter().map(|s| (s.payee.as_str(), s.sha256.as_str())).collect()).unwrap_or_default();
+    let mut adjusted: Vec<String> =
+        last.statements.iter().flat_map(|statement| statement.adjustments.iter().map(|a| a.period.clone())).collect();
+    adjusted.sort();
+    adjusted.dedup();
+    RunReport {
+        period: last.period.to_string(),
+        status,
+        first_month: last.first_month.to_string(),
+        last_month: last.last_month.to_string(),
+        lines_read: draft.lines_read,
+        currencies: BTreeMap::from([(last.conservation.currency.code().to_string(), last.conservation.clone())]),
+        payees: last
+            .statements
+            .iter()
+            .map(|statement| PayeeFigures {
+                payee: statement.payee.clone(),
+                name: statement.payee_name.clone(),
+                currency: statement.currency.clone(),
+                summary: statement.summary.clone(),
+                sha256: hashes.get(statement.payee.as_str()).map(|hash| hash.to_string()),
+            })
+            .collect(),
+        adjusted_periods: adjusted,
+    }
+}
+
+fn money(amount: Decimal) -> String {
+    amount.format_fixed(2, RoundingMode::HalfEven)
+}
+
+pub fn render(report: &RunReport, all_payees: bool) -> String {
+    let mut text = String::new();
+    let verb = if report.status == "closed" { "Closed" } else { "Draft of" };
+    let _ = writeln!(
+        text,
+        "{verb} {} ({} to {}): {} report lines read, {} payees.",
+        report.period,
+        report.first_month,
+        report.last_month,
+        report.lines_read,
+        report.payees.len()
+    );
+    for (currency, figures) in &report.currencies {
+        let _ = writeln!(text, "Money is conserved ({currency}): net receipts {} =", money(figures.net_receipts));
+        let _ = writeln!(text, "  payee credits {:>16}", figures.payee_credits.to_string());
+        let _ = writeln!(text, "  label share   {:>16}   (of which rounding {})", figures.label_share.to_string(), figures.rounding);
+        let _ = writeln!(text, "  suspense      {:>16}", figures.suspense.to_string());
+    }
+    let payable: Decimal = report.payees.iter().map(|payee| payee.summary.payable).sum();
+    let unrecouped: Decimal = report.payees.iter().map(|payee| payee.summary.unrecouped).sum();
+    let _ = writeln!(text, "Payable {}; unrecouped {}.", money(payable), money(unrecouped));
+    if !report.adjusted_periods.is_empty() {
+        let _ = writeln!(text, "Adjustments for issued periods: {}.", report.adjusted_periods.join(", "));
+    }
+    let mut shown: Vec<&PayeeFigures> = report.payees.iter().collect();
+    if !all_payees {
+        shown.sort_by(|left, right| right.summary.earnings.cmp(&left.summary.earnings).then(left.payee.cmp(&right.payee)));
+        shown.truncate(10);
+        shown.sort_by(|left, right| left.payee.cmp(&right.payee));
+    }
+    let _ = writeln!(text, "\n{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12}", "payee", "name", "opening", "earnings", "charges", "closing", "payable");
+    for payee in shown {
+        let summary = &payee.summary;
+        let name: String = payee.name.chars().take(24).collect();
+        let _ = writeln!(
+            text,
+            "{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            payee.payee,
+            name,
+            money(summary.opening_balance),
+            money(summary.earnings),
+            money(summary.charges),
+            money(summary.closing_balance),
+            money(summary.payable)
+        );
+    }
+    if !all_payees && report.payees.len() > 10 {
+        let _ = writeln!(text, "(the ten largest earners; --payees shows all, --json gives every figure)");
+    }
+    text
+}
+
+pub fn run_period(cli: &Cli, arguments: &PeriodArgs, output: Output) -> anyhow::Result<u8> {
+    let period = parse_period(&arguments.period)?;
+    let home = Home::new(&cli.home);
+    let ledger = home.open()?;
+    let spinner = output.spinner(&format!("computing {period}"));
+    let draft = ledgerline_run::draft(&ledger, &home.path.join(LAKE_FOLDER), period).map_err(refusal)?;
+    spinner.finish_and_clear();
+    output.report(&report(&draft, "draft", None), |report| render(report, arguments.payees))?;
+    Ok(0)
+}
+
+pub fn run_close(cli: &Cli, arguments: &PeriodArgs, output: Output) -> anyhow::Result<u8> {
+    let period = parse_period(&arguments.period)?;
+    let (draft, closed) = close(&Home::new(&cli.home), period, output)?;
+    output.report(&report(&draft, "closed", Some(&closed)), |report| {
+        let mut text = render(report, arguments.payees);
+        let _ = writeln!(
+            text,
+            "\nIssued {} statements (each recorded with its SHA-256) and posted {} ledger accounts; {} is closed.",
+            closed.statements.len(),
+            closed.postings.len(),
+            closed.period
+        );
+        text
+    })?;
+    Ok(0)
+}
+
+/// Closes a period of a home.
+pub fn close(home: &Home, period: Period, output: Output) -> anyhow::Result<(Draft, Closed)> {
+    let mut ledger = home.open()?;
+    let spinner = output.spinner(&format!("closing {period}"));
+    let outcome = ledgerline_run::close_period(&mut ledger, &home.path.join(LAKE_FOLDER), period).map_err(refusal)?;
+    spinner.finish_and_clear();
+    Ok(outcome)
+}
+
+/// Imports one costs file into a home.
+pub fn import_costs_file(home: &Home, path: &std::path::Path) -> anyhow::Result<ledgerline_run::CostsImport> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| refuse(format!("{label}: cannot read: {error}"), "give a UTF-8 CSV file"))?;
+    let mut ledger = home.open()?;
+    ledgerline_run::import_costs(&mut ledger, &text, &label).map_err(refusal)
+}
+
+pub fn run_costs(cli: &Cli, command: &CostsCommand, output: Output) -> anyhow::Result<u8> {
+    match command {
+        CostsCommand::Import { file } => {
+            let outcome = import_costs_file(&Home::new(&cli.home), file)?;
+            output.report(&outcome, |outcome| match outcome.status {
+                "already_imported" => format!("{}: already imported; nothing changed.\n", outcome.file),
+                _ => format!("{}: {} costs recorded.\n", outcome.file, outcome.rows),
+            })?;
+            Ok(0)
+        }
+    }
+}
+
+pub fn run_explain(cli: &Cli, arguments: &ExplainArgs, output: Output) -> anyhow::Result<u8> {
+    let home = Home::new(&cli.home);
+    let ledger = home.open()?;
+    let query = ledgerline_run::Query {
+        payee: arguments.payee.clone(),
+        period: arguments.period.as_deref().map(parse_period).transpose()?,
+        track: arguments.track.clone(),
+        service: arguments.service.clone(),
+        territory: arguments.territory.clone(),
+    };
+    let explanation = ledgerline_run::explain(&ledger, &home.path.join(LAKE_FOLDER), &query).map_err(refusal)?;
+    output.report(&explanation, |explanation| {
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "{} in {} ({}): {} {} from {} statement lines.",
+            explanation.payee,
+            explanation.period,
+            explanation.status,
+            money(explanation.total),
+            explanation.currency,
+            explanation.items.len()
+        );
+        for item in &explanation.items {
+            let earning = &item.earning;
+            let _ = writeln!(
+                text,
+                "\n{} {} {} {} {} {} {}: {} {}",
+                earning.track,
+                earning.title,
+                earning.service,
+                earning.territory,
+                earning.usage,
+                earning.tier,
+                earning.sale_month,
+                money(earning.amount),
+                explanation.currency
+            );
+            let _ = writeln!(text, "  term: {}", item.term);
+            for line in item.lines.iter().take(arguments.lines) {
+                let _ = writeln!(text, "  {} line {}: {} units, {} {}", line.file, line.line, line.units, line.net, line.currency);
+            }
+            if item.lines.len() > arguments.lines {
+                let _ = writeln!(text, "  … and {} more lines (--lines N or --json shows them)", item.lines.len() - arguments.lines);
+            }
+        }
+        text
+    })?;
+    Ok(0)
+}

@@ -1,0 +1,43 @@
+use ledgerline_model::Period;
+
+/// Why a run, a close or a record of costs or payments was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] ledgerline_store::StoreError),
+    #[error("ledger database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Lake(#[from] ledgerline_lake::LakeError),
+    #[error(transparent)]
+    Contracts(#[from] ledgerline_contracts::ContractStoreError),
+    #[error(transparent)]
+    Engine(#[from] ledgerline_engine::EngineError),
+    #[error("the home has no accounting currency; run `ledgerline init` first")]
+    NotInitialised,
+    #[error("{period} is closed: its statements were issued and cannot change")]
+    AlreadyClosed { period: Period },
+    #[error("{period} ends before {closed}, which is closed: a period is run after the last closed one")]
+    BeforeClosed { period: Period, closed: Period },
+    #[error("stored {what} cannot be read: {problem}")]
+    Corrupt { what: String, problem: String },
+    #[error("{}", problems.join("\n"))]
+    BadFile { problems: Vec<String> },
+}
+
+impl RunError {
+    pub fn corrupt(what: impl Into<String>, problem: impl ToString) -> RunError {
+        RunError::Corrupt { what: what.into(), problem: problem.to_string() }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            RunError::Engine(ledgerline_engine::EngineError::MissingRate { .. }) => {
+                Some("import the month's rates with `ledgerline fx import FILE`".to_string())
+            }
+            RunError::AlreadyClosed { .. } => Some("see its statements with `ledgerline statements PERIOD`; changes go into the next period".to_string()),
+            RunError::NotInitialised => Some("ledgerline init --currency EUR".to_string()),
+            _ => None,
+        }
+    }
+}

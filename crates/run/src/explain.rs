@@ -1,0 +1,138 @@
+//! `ledgerline explain`: from a statement figure to the report lines and the contract term
+//! behind it.
+
+use std::path::Path;
+
+use ledgerline_engine::{EarningLine, Statement};
+use ledgerline_model::{Month, Period};
+use ledgerline_money::{Currency, Decimal};
+use ledgerline_store::Ledger;
+
+use crate::error::RunError;
+use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
+
+/// Which figures to explain.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    pub payee: String,
+    pub period: Option<Period>,
+    pub track: Option<String>,
+    pub service: Option<String>,
+    pub territory: Option<String>,
+}
+
+/// A report line behind a statement line.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ExplainedLine {
+    pub import_id: i64,
+    pub file: String,
+    pub line: u64,
+    pub units: i64,
+    pub net: Decimal,
+    pub currency: Currency,
+}
+
+/// One statement line with its term and its report lines.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Explained {
+    pub earning: EarningLine,
+    /// The contract term in words: `C001 version 1 (royalty): 18% of net receipts after deductions`.
+    pub term: String,
+    pub lines: Vec<ExplainedLine>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Explanation {
+    pub payee: String,
+    pub period: String,
+    pub status: &'static str,
+    pub total: Decimal,
+    pub currency: String,
+    pub items: Vec<Explained>,
+}
+
+fn wanted(query: &Query, line: &EarningLine) -> bool {
+    query.track.as_ref().is_none_or(|track| line.track.eq_ignore_ascii_case(&track.replace('-', "")))
+        && query.service.as_ref().is_none_or(|service| line.service.eq_ignore_ascii_case(service))
+        && query.territory.as_ref().is_none_or(|territory| line.territory.eq_ignore_ascii_case(territory))
+}
+
+/// Explains a payee's earnings in a period: issued statements for closed periods, the draft
+/// otherwise.
+pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Explanation, RunError> {
+    let period = match query.period {
+        Some(period) => period,
+        None => *crate::load::closed_periods(ledger)?.last().ok_or_else(|| RunError::corrupt("period", "no period given and none closed"))?,
+    };
+    let issued = issued_statements(ledger, Some(&period.to_string()))?;
+    let (statement, status): (Option<Statement>, &'static str) = if crate::load::closed_periods(ledger)?.contains(&period) {
+        (issued.into_iter().map(|(_, statement)| statement).find(|statement| statement.payee == query.payee), "issued")
+    } else {
+        let draft = crate::draft(ledger, lake_root, period)?;
+        let last = draft.result.periods.into_iter().last();
+        (last.and_then(|last| last.statements.into_iter().find(|statement| statement.payee == query.payee)), "draft")
+    };
+    let statement = statement.ok_or_else(|| RunError::corrupt(format!("statement of {} for {period}", query.payee), "the payee has no statement for this period"))?;
+    let first = Month::parse(&statement.first_month).map_err(|error| RunError::corrupt("statement month", error))?;
+    let last = Month::parse(&statement.last_month).map_err(|error| RunError::corrupt("statement month", error))?;
+    let mut items: Vec<Explained> = statement
+        .earnings
+        .iter()
+        .filter(|line| wanted(query, line))
+        .map(|line| Explained { earning: line.clone(), term: term(line), lines: Vec::new() })
+        .collect();
+    let settings = settings(ledger)?;
+    let matcher = Matcher::load(ledger)?;
+    let names = import_names(ledger)?;
+    for (import_id, key) in imports(ledger)? {
+        for line in ledgerline_lake::read_import(lake_root, &key)? {
+            let line = line?;
+            let Some(receipt) = receipt_key(&line, &matcher, &settings) else { continue };
+            if receipt.month < first || receipt.month > last {
+                continue;
+            }
+            for item in items.iter_mut() {
+                let earning = &item.earning;
+                if earning.usage == receipt.usage.name()
+                    && earning.tier == receipt.tier.name()
+                    && earning.sale_month == receipt.sale_month.to_string()
+                    && earning.service == receipt.service
+                    && earning.territory == receipt.territory.alpha2()
+                    && earning.release == receipt.release.clone().unwrap_or_default()
+                    && earning.track == receipt.track.clone().unwrap_or_default()
+                {
+                    item.lines.push(ExplainedLine {
+                        import_id,
+                        file: names.get(&import_id).cloned().unwrap_or_default(),
+                        line: line.line_number,
+                        units: line.units,
+                        net: line.net,
+                        currency: line.currency,
+                    });
+                }
+            }
+        }
+    }
+    let total = items.iter().map(|item| item.earning.amount).sum();
+    Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items })
+}
+
+fn term(line: &EarningLine) -> String {
+    let percent = (line.rate.checked_mul_integer(100)).map_or_else(|| line.rate.to_string(), |value| format!("{value}%"));
+    match line.usage.as_str() {
+        "cost" | "loss" => format!("{} version {}: the payees' {percent} of the net profit", line.contract, line.version),
+        _ if line.deductions.is_zero() => {
+            format!("{} version {}: {percent} of receipts of {} ({} units)", line.contract, line.version, line.receipts, line.units)
+        }
+        _ => format!(
+            "{} version {}: {percent} of receipts of {} less deductions of {} ({} units)",
+            line.contract, line.version, line.receipts, line.deductions, line.units
+        ),
+    }
+}
+
+fn import_names(ledger: &Ledger) -> Result<std::collections::BTreeMap<i64, String>, RunError> {
+    let mut statement = ledger.connection().prepare("SELECT id, file_name FROM imports")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,46 @@
+//! Royalty runs against a home: the engine's input read from the ledger and the lake, drafts,
+//! closes, costs and payments, and explanations of figures.
+//!
+//! The engine (`ledgerline-engine`) computes; this crate reads and writes. A draft
+//! ([`draft`]) can be recomputed any number of times; [`close_period`] issues it.
+
+mod close;
+mod costs;
+mod error;
+mod explain;
+mod load;
+mod payments;
+
+use std::path::Path;
+
+use ledgerline_engine::RunResult;
+use ledgerline_model::Period;
+use ledgerline_store::Ledger;
+
+pub use close::{computed_balances, Closed, IssuedStatement};
+pub use costs::{import_costs, read_costs, CostRow, CostsImport};
+pub use error::RunError;
+pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
+pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, BASIS_SETTING};
+pub use payments::{payable_balances, record_payments, NewPayment, PaymentsRecorded};
+
+/// A computed period, not yet issued.
+pub struct Draft {
+    pub result: RunResult,
+    pub lines_read: u64,
+}
+
+/// Computes `period` (and every closed period before it, to find the adjustments).
+pub fn draft(ledger: &Ledger, lake_root: &Path, period: Period) -> Result<Draft, RunError> {
+    let loaded = load(ledger, lake_root, period)?;
+    let mut result = ledgerline_engine::run(&loaded.input)?;
+    ledgerline_engine::adjust(&mut result, &loaded.issued);
+    Ok(Draft { result, lines_read: loaded.lines_read })
+}
+
+/// Computes and issues `period`.
+pub fn close_period(ledger: &mut Ledger, lake_root: &Path, period: Period) -> Result<(Draft, Closed), RunError> {
+    let draft = draft(ledger, lake_root, period)?;
+    let closed = close::close(ledger, &draft.result)?;
+    Ok((draft, closed))
+}
