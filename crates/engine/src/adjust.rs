@@ -13,28 +13,63 @@ use ledgerline_money::Decimal;
 use crate::compute::{PeriodResult, RunResult};
 use crate::statement::{Adjustment, Statement, Summary};
 
-/// Issued summaries by period name and payee.
-pub type Issued = BTreeMap<(String, String), Summary>;
+/// What was issued: each issued statement's summary by period name and payee, and the
+/// adjustments issued statements carried, in the order their periods were closed.
+#[derive(Clone, Debug, Default)]
+pub struct Issued {
+    pub summaries: BTreeMap<(String, String), Summary>,
+    /// (payee, adjustment), earliest close first.
+    pub adjustments: Vec<(String, Adjustment)>,
+}
+
+impl Issued {
+    /// Adds an issued statement; statements must be added in the order their periods closed.
+    pub fn add(&mut self, statement: &Statement) {
+        self.summaries.insert((statement.period.clone(), statement.payee.clone()), statement.summary.clone());
+        self.adjustments.extend(statement.adjustments.iter().map(|adjustment| (statement.payee.clone(), adjustment.clone())));
+    }
+
+    /// The figures of an issued period as last issued: the statement's own, or the recomputed
+    /// value a later statement already adjusted it to.
+    fn baseline(&self) -> BTreeMap<(String, String, &'static str), Decimal> {
+        let mut baseline = BTreeMap::new();
+        for ((period, payee), summary) in &self.summaries {
+            for (figure, amount) in summary.movements().into_iter().filter(|(figure, _)| *figure != ADJUSTMENTS) {
+                baseline.insert((period.clone(), payee.clone(), figure), amount);
+            }
+        }
+        for (payee, adjustment) in &self.adjustments {
+            if let Some((figure, _)) = Summary::default().movements().into_iter().find(|(figure, _)| *figure == adjustment.figure) {
+                baseline.insert((adjustment.period.clone(), payee.clone(), figure), adjustment.recomputed);
+            }
+        }
+        baseline
+    }
+}
+
+/// The movement that is itself made of adjustments: never compared.
+const ADJUSTMENTS: &str = "adjustments";
 
 /// Adds the adjustments for issued periods to the last period's statements, and a statement
 /// for a payee who only has adjustments. `issued` holds the summaries of every issued
 /// statement of the earlier periods of `result`.
 pub fn adjust(result: &mut RunResult, issued: &Issued) {
     let Some((last, earlier)) = result.periods.split_last_mut() else { return };
+    let baseline = issued.baseline();
     let mut adjustments: BTreeMap<String, Vec<Adjustment>> = BTreeMap::new();
     for period in earlier.iter() {
         let name = period.period.to_string();
         let recomputed: BTreeMap<&str, &Summary> =
             period.statements.iter().map(|statement| (statement.payee.as_str(), &statement.summary)).collect();
+        let zero = Summary::default();
         let mut payees: Vec<&str> = recomputed.keys().copied().collect();
-        payees.extend(issued.keys().filter(|(issued_period, _)| *issued_period == name).map(|(_, payee)| payee.as_str()));
+        payees.extend(baseline.keys().filter(|(issued_period, _, _)| *issued_period == name).map(|(_, payee, _)| payee.as_str()));
         payees.sort_unstable();
         payees.dedup();
-        let zero = Summary::default();
         for payee in payees {
             let now = recomputed.get(payee).copied().unwrap_or(&zero);
-            let then = issued.get(&(name.clone(), payee.to_string())).unwrap_or(&zero);
-            for ((figure, recomputed), (_, issued)) in now.movements().into_iter().zip(then.movements()) {
+            for (figure, recomputed) in now.movements().into_iter().filter(|(figure, _)| *figure != ADJUSTMENTS) {
+                let issued = baseline.get(&(name.clone(), payee.to_string(), figure)).copied().unwrap_or_default();
                 if recomputed != issued {
                     adjustments.entry(payee.to_string()).or_default().push(Adjustment {
                         period: name.clone(),

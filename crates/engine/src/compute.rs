@@ -703,7 +703,7 @@ impl<'a> State<'a> {
         for id in self.index.versions.keys() {
             let Some(contract) = self.index.governing(id, month) else { continue };
             let Some(payee) = contract.payee(party) else { continue };
-            let minimum = self.fx.convert(contract.accounting.minimum_payout, contract.currency, month, None)?;
+            let minimum = self.fx.convert_latest(contract.accounting.minimum_payout, contract.currency, month)?;
             let entry = minimums.entry(account_of(contract, payee)).or_default();
             *entry = (*entry).max(minimum);
         }

@@ -42,4 +42,22 @@ impl Converter<'_> {
         let rate = self.rate(from, month, report_rate)?;
         amount.checked_mul(rate, self.rounding).ok_or(EngineError::Overflow("a converted amount"))
     }
+
+    /// Like [`Converter::convert`], at the latest month up to `month` that has a rate: for
+    /// amounts compared at the end of a period (the minimum payout), which a draft computes
+    /// before the period's last rates are published.
+    pub fn convert_latest(&self, amount: Decimal, from: Currency, month: Month) -> Result<Decimal, EngineError> {
+        let mut candidate = Some(month);
+        for _ in 0..=LOOK_BACK_MONTHS {
+            let Some(current) = candidate else { break };
+            match self.convert(amount, from, current, None) {
+                Err(EngineError::MissingRate { .. }) => candidate = current.previous(),
+                other => return other,
+            }
+        }
+        self.convert(amount, from, month, None)
+    }
 }
+
+/// How far back [`Converter::convert_latest`] looks for a rate.
+const LOOK_BACK_MONTHS: u32 = 24;

@@ -268,8 +268,8 @@ fn a_late_report_after_close_becomes_an_adjustment_in_the_next_period() {
     scenario.receipt("2026-03", 10, "100");
     let issued_h1 = scenario.run(&["2026-H1"]).remove(0);
     assert_eq!(issued_h1["P1"].summary.payable, dec("20"));
-    let issued: ledgerline_engine::Issued =
-        issued_h1.values().map(|statement| (("2026-H1".to_string(), statement.payee.clone()), statement.summary.clone())).collect();
+    let mut issued = ledgerline_engine::Issued::default();
+    issued_h1.values().for_each(|statement| issued.add(statement));
 
     // A report for March arrives after H1 was issued, and one for July.
     scenario.receipt("2026-03", 5, "50").receipt("2026-07", 1, "10");
@@ -287,4 +287,27 @@ fn a_late_report_after_close_becomes_an_adjustment_in_the_next_period() {
     assert_eq!(h2.summary.adjustments, dec("10"));
     assert_eq!(h2.summary.closing_balance, dec("32"));
     assert!(h2.summary.adds_up());
+}
+
+#[test]
+fn an_adjustment_once_issued_is_not_made_again() {
+    let artist = contract("ART", &format!("deal = \"royalty\"\n{ARTIST}[royalty]\ndefault_rate = \"0.2\"\n"));
+    let mut scenario = Scenario::new(vec![artist]);
+    scenario.receipt("2026-03", 10, "100");
+    let mut issued = ledgerline_engine::Issued::default();
+    scenario.run(&["2026-H1"])[0].values().for_each(|statement| issued.add(statement));
+    scenario.receipt("2026-03", 5, "50");
+    scenario.input.periods = vec![period("2026-H1"), period("2026-H2")];
+    let mut result = ledgerline_engine::run(&scenario.input).unwrap();
+    ledgerline_engine::adjust(&mut result, &issued);
+    result.periods[1].statements.iter().for_each(|statement| issued.add(statement));
+    assert_eq!(result.periods[1].statements[0].summary.adjustments, dec("10"));
+
+    // H2 issued with the adjustment: the next period has none.
+    scenario.input.periods = vec![period("2026-H1"), period("2026-H2"), period("2027-H1")];
+    let mut result = ledgerline_engine::run(&scenario.input).unwrap();
+    ledgerline_engine::adjust(&mut result, &issued);
+    let next = &result.periods[2].statements[0];
+    assert!(next.adjustments.is_empty(), "{:?}", next.adjustments);
+    assert_eq!(next.summary.opening_balance, dec("30"));
 }

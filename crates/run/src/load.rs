@@ -326,9 +326,13 @@ pub fn issued_statements(ledger: &Ledger, period: Option<&str>) -> Result<Vec<(S
         .collect()
 }
 
+/// The issued statements, in the order their periods were closed.
 fn issued(ledger: &Ledger) -> Result<Issued, RunError> {
-    Ok(issued_statements(ledger, None)?
-        .into_iter()
-        .map(|(_, statement)| ((statement.period.clone(), statement.payee.clone()), statement.summary))
-        .collect())
+    let mut issued = Issued::default();
+    let statements = issued_statements(ledger, None)?;
+    for period in closed_periods(ledger)? {
+        let name = period.to_string();
+        statements.iter().filter(|(_, statement)| statement.period == name).for_each(|(_, statement)| issued.add(statement));
+    }
+    Ok(issued)
 }

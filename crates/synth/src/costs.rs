@@ -135,12 +135,12 @@ pub fn costs_csv(seed: u64, label: &Label, contracts: &[Contract]) -> Result<(Ve
     Ok((out, costs.len() as u64))
 }
 
-/// The month of the earliest row of a costs CSV written by [`costs_csv`].
-pub fn earliest_month(csv: &[u8]) -> Option<Month> {
+/// The months of the rows of a costs CSV written by [`costs_csv`].
+pub fn months(csv: &[u8]) -> Vec<Month> {
     String::from_utf8_lossy(csv)
         .lines()
         .skip(1)
         .filter_map(|line| line.split(',').next().and_then(|date| Date::parse(date).ok()))
         .map(|date| date.month())
-        .min()
+        .collect()
 }

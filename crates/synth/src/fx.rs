@@ -32,12 +32,15 @@ impl MonthlyRates {
 
 /// How many months before the reporting period the rate file covers.
 const LEAD_MONTHS: i32 = 12;
+/// How many months after it: the last months' sales are reported (and accounted) later.
+const TRAIL_MONTHS: i32 = 3;
 
 /// The rates of every month of the reporting period.
 #[derive(Clone, Debug)]
 pub struct FxTable {
     months: Vec<MonthlyRates>,
-    covered_from: Option<Month>,
+    /// The earliest and latest month the rate file must cover besides the reporting period.
+    covered: Option<(Month, Month)>,
 }
 
 impl FxTable {
@@ -52,7 +55,7 @@ impl FxTable {
             eur_per_usd_micro = (eur_per_usd_micro + random.range(-7_000, 7_000)).clamp(780_000, 1_020_000);
             eur_per_gbp_micro = (eur_per_gbp_micro + random.range(-9_000, 9_000)).clamp(1_050_000, 1_300_000);
         }
-        FxTable { months: rates, covered_from: None }
+        FxTable { months: rates, covered: None }
     }
 
     /// The rates of `month`; months outside the table use the nearest month in it.
@@ -67,24 +70,29 @@ impl FxTable {
         }
     }
 
-    /// Starts the rate file at `month` when that is before the reporting period: the costs and
-    /// advances of older contracts are converted at the rates of their own months.
-    pub fn cover_from(&mut self, month: Month) {
-        self.covered_from = Some(self.covered_from.map_or(month, |known| known.min(month)));
+    /// Makes the rate file cover `month`: the costs and advances of contracts are converted at
+    /// the rates of their own months, which may lie before or after the reporting period.
+    pub fn cover(&mut self, month: Month) {
+        self.covered = Some(match self.covered {
+            Some((first, last)) => (first.min(month), last.max(month)),
+            None => (month, month),
+        });
     }
 
     /// The months written to the rate file: the reporting period, the year before it (whose
-    /// sales some reports still carry: late and back-dated lines) and back to any month given
-    /// to [`FxTable::cover_from`]. Months before the period use the first month's rates,
+    /// sales some reports still carry: late and back-dated lines), the months after it in which
+    /// its last sales are reported, and any month given to
+    /// [`FxTable::cover`]. Months outside the period use the nearest period month's rates,
     /// exactly as [`FxTable::rates`] prices them.
     fn written_months(&self) -> Vec<MonthlyRates> {
-        let Some(first) = self.months.first().copied() else { return Vec::new() };
+        let (Some(first), Some(last)) = (self.months.first(), self.months.last()) else { return Vec::new() };
         let lead = first.month.add_months(-LEAD_MONTHS).unwrap_or(first.month);
-        let start = self.covered_from.map_or(lead, |month| month.min(lead));
-        let mut written: Vec<MonthlyRates> =
-            start.through(first.month).filter(|month| *month < first.month).map(|month| MonthlyRates { month, ..first }).collect();
-        written.extend(self.months.iter().copied());
-        written
+        let trail = last.month.add_months(TRAIL_MONTHS).unwrap_or(last.month);
+        let (start, end) = match self.covered {
+            Some((earliest, latest)) => (earliest.min(lead), latest.max(trail)),
+            None => (lead, trail),
+        };
+        start.through(end).map(|month| MonthlyRates { month, ..self.rates(month) }).collect()
     }
 
     /// Rows of `fx/fx-rates.csv`.

@@ -80,6 +80,13 @@ pub struct SynthOptions {
     pub first_month: Month,
 }
 
+impl SynthOptions {
+    /// The last sale month reported.
+    pub fn last_month(&self) -> Month {
+        self.first_month.add_months(self.months.max(1) as i32 - 1).unwrap_or(self.first_month)
+    }
+}
+
 impl Default for SynthOptions {
     fn default() -> SynthOptions {
         SynthOptions {
@@ -153,8 +160,8 @@ pub fn generate(options: &SynthOptions, out_dir: &Path) -> Result<SynthSummary> 
     }
     let (costs_bytes, cost_rows) = costs::costs_csv(options.seed, &label, &contracts)?;
     tree.write("costs/costs.csv", FileRole::new("costs", Some(cost_rows)), &costs_bytes)?;
-    if let Some(earliest) = costs::earliest_month(&costs_bytes) {
-        fx_table.cover_from(earliest);
+    for month in costs::months(&costs_bytes) {
+        fx_table.cover(month);
     }
     tree.write("fx/fx-rates.csv", FileRole::new("fx", Some(fx_table.row_count())), &fx_table.to_csv())?;
 

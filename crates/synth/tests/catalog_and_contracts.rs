@@ -185,9 +185,15 @@ fn catalog_contracts_and_costs_are_consistent() {
         }
     }
 
-    // FX: four directions for every month.
+    // FX: four directions for every month from the earliest cost (costs are converted at the
+    // rates of their own months) through the reporting period and the latest cost, no gaps.
     let fx = csv_rows(&root.join("fx/fx-rates.csv"));
-    assert_eq!(fx.len(), 6 * 4);
+    let earliest_cost = costs.iter().map(|row| ledgerline_model::Date::parse(&row["date"]).unwrap().month()).min().unwrap();
+    let months: BTreeSet<String> = fx.iter().map(|row| row["month"].clone()).collect();
+    assert_eq!(months.first().unwrap(), &earliest_cost.to_string());
+    let last = ledgerline_model::Month::parse(months.last().unwrap()).unwrap();
+    assert_eq!(months.len(), earliest_cost.through(last).count(), "one set of rates per month, no gaps");
+    assert_eq!(fx.len(), months.len() * 4);
     for row in &fx {
         let rate = Decimal::parse(&row["rate"]).unwrap();
         assert_eq!(rate.fractional_digits().max(6), 6, "six decimals: {}", row["rate"]);

@@ -1,8 +1,9 @@
 //! `ledgerline demo`: a generated label taken through every step Ledgerline has so far.
 //!
 //! It grows with each capability: today it creates the home, generates the label into
-//! `inbox/` inside it, imports every sales report and checks the ledger; royalty runs,
-//! statements and the portal join as they land.
+//! `inbox/` inside it, imports the catalog, contracts, rates, costs and every sales report,
+//! closes the generated half-year (postings, issued statements, conservation figures) and checks
+//! the ledger; statements as documents and the portal join as they land.
 
 use std::fmt::Write;
 
@@ -16,6 +17,7 @@ use crate::commands::catalog::CatalogImportReport;
 use crate::commands::check::{check_ledger, CheckReport};
 use crate::commands::import::{import_files, FileOutcome, ImportReport};
 use crate::commands::init::LabelSettings;
+use crate::commands::royalties::RunReport;
 use crate::home::Home;
 use crate::output::{refuse, Output};
 
@@ -31,7 +33,9 @@ struct DemoReport {
     catalog: CatalogImportReport,
     contracts: ledgerline_contracts::ContractImport,
     fx: ledgerline_import::fx::FxImport,
+    costs: ledgerline_run::CostsImport,
     imported: ImportReport,
+    closed: RunReport,
     check: CheckReport,
     next_steps: Vec<String>,
 }
@@ -124,9 +128,20 @@ fn render(report: &DemoReport) -> String {
             let _ = writeln!(text, "     refused: {error}");
         }
     }
+    let closed = &report.closed;
+    let _ = writeln!(text, "  5. recorded {} costs and advances, then closed {} ({} to {}):", report.costs.rows, closed.period, closed.first_month, closed.last_month);
+    for (currency, figures) in &closed.currencies {
+        let _ = writeln!(
+            text,
+            "     money is conserved ({currency}): net receipts {} = payee credits {} + label share {} + suspense {}",
+            figures.net_receipts, figures.payee_credits, figures.label_share, figures.suspense
+        );
+    }
+    let payable: ledgerline_money::Decimal = closed.payees.iter().map(|payee| payee.summary.payable).sum();
+    let _ = writeln!(text, "     {} statements issued, each with its SHA-256; payable now {payable}", closed.payees.len());
     let _ = writeln!(
         text,
-        "  5. checked the ledger: {} (schema {}, {} postings)",
+        "  6. checked the ledger: {} (schema {}, {} postings)",
         if report.check.ok { "ok" } else { "PROBLEMS" },
         report.check.schema_version,
         report.check.trial_balance.postings
@@ -145,7 +160,8 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     ledger.set_setting("demo", "true")?;
     let inbox = home.path.join(INBOX_FOLDER);
     let spinner = output.spinner("generating the demo label");
-    let generated = generate(&SynthOptions { seed: arguments.seed, ..SynthOptions::default() }, &inbox)?;
+    let options = SynthOptions { seed: arguments.seed, ..SynthOptions::default() };
+    let generated = generate(&options, &inbox)?;
     spinner.finish_and_clear();
     let label_name = format!("{} (demo)", generated.label_name);
     LabelSettings { label_name: label_name.clone(), accounting_currency: Currency::EUR, rounding_mode: RoundingMode::HalfEven }
@@ -165,6 +181,10 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         .collect();
     reports.sort();
     let imported = import_files(&home, &reports, &ImportOptions::default(), output)?;
+    let costs = crate::commands::royalties::import_costs_file(&home, &inbox.join("costs/costs.csv"))?;
+    let period = ledgerline_model::Period::containing(ledgerline_model::PeriodKind::Half, options.last_month());
+    let (draft, closed) = crate::commands::royalties::close(&home, period, output)?;
+    let closed = crate::commands::royalties::report(&draft, "closed", Some(&closed));
     let ledger = home.open()?;
 
     let check = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
@@ -179,13 +199,17 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
             format!("what each report contains, exactly: {}/truth", inbox.display()),
             format!("the lines no catalog entry matches, and how to resolve them: `ledgerline --home {} unmatched`", home.path.display()),
             format!("a contract in plain language: `ledgerline --home {} contracts show C001`", home.path.display()),
+            format!("every payee's figures for {period}: `ledgerline --home {} run {} --payees` (the next period) or `--json`", home.path.display(), period.next().map_or(String::new(), |next| next.to_string())),
+            format!("how a payee's earnings were made, line by line: `ledgerline --home {} explain --payee P008 --period {period}`", home.path.display()),
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
         ],
         generated,
         catalog,
         contracts,
         fx,
+        costs,
         imported,
+        closed,
         check,
     };
     output.report(&report, render)?;

@@ -93,6 +93,17 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 });
             }
             let (transfers, left_out) = plan_transfers(&candidates);
+            if transfers.is_empty() {
+                let reasons: Vec<String> = left_out
+                    .iter()
+                    .filter(|left| left.payable.is_positive())
+                    .map(|left| format!("  {} {}: {} {}: {}", left.party_id.as_str(), left.name, left.payable, left.currency, left.reason))
+                    .collect();
+                return Err(refuse(
+                    format!("no payee of {period} can be paid by SEPA; nothing was written\n{}", reasons.join("\n")),
+                    "give payees bank details in their contracts ([payees.settings.bank], docs/contracts.md)",
+                ));
+            }
             let identifier = format!("LL-{}-{}", period, execution.to_string().replace('-', ""));
             let batch = CreditTransferBatch {
                 message_id: identifier.clone(),

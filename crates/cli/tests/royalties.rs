@@ -1,0 +1,200 @@
+//! Royalty runs through the real binary: run, close, adjustments, costs, payments, SEPA, explain.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{json, ledgerline, stderr, stdout};
+use ledgerline_money::Decimal;
+
+fn decimal(value: &serde_json::Value) -> Decimal {
+    Decimal::parse(value.as_str().unwrap_or_else(|| panic!("an exact decimal string: {value}"))).unwrap()
+}
+
+/// A demo home, with 2026-H1 closed by the demo itself.
+fn demo_home() -> (tempfile::TempDir, PathBuf, serde_json::Value) {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("home");
+    let output = ledgerline(&home, &["--json", "demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = json(&output);
+    (folder, home, report)
+}
+
+fn assert_conserved(currencies: &serde_json::Value) {
+    for (currency, figures) in currencies.as_object().unwrap() {
+        let receipts = decimal(&figures["net_receipts"]);
+        let accounted = decimal(&figures["payee_credits"]) + decimal(&figures["label_share"]) + decimal(&figures["suspense"]);
+        assert_eq!(receipts, accounted, "{currency}: {figures}");
+        assert!(receipts.is_positive());
+    }
+}
+
+fn assert_ledger_ok(home: &Path) {
+    let check = ledgerline(home, &["--json", "check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    assert_eq!(json(&check)["ok"], true);
+}
+
+#[test]
+fn the_demo_closes_a_period_whose_figures_are_conserved_and_add_up() {
+    let (_folder, home, report) = demo_home();
+    let closed = &report["closed"];
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["period"], "2026-H1");
+    assert_conserved(&closed["currencies"]);
+    let payees = closed["payees"].as_array().unwrap();
+    assert!(payees.len() >= 10);
+    let credits: Decimal = payees.iter().map(|payee| decimal(&payee["earnings"])).sum();
+    assert_eq!(credits, decimal(&closed["currencies"]["EUR"]["payee_credits"]), "the statements carry the payee credits");
+    for payee in payees {
+        let moved = decimal(&payee["opening_balance"]) + decimal(&payee["earnings"]) + decimal(&payee["transfers_in"])
+            - decimal(&payee["transfers_out"])
+            - decimal(&payee["charges"])
+            + decimal(&payee["vat"])
+            - decimal(&payee["withholding_tax"])
+            - decimal(&payee["payments"])
+            + decimal(&payee["adjustments"]);
+        assert_eq!(moved, decimal(&payee["closing_balance"]), "{payee}");
+        assert_eq!(payee["sha256"].as_str().unwrap().len(), 64);
+    }
+    assert!(report["check"]["trial_balance"]["postings"].as_u64().unwrap() > 0);
+    assert_ledger_ok(&home);
+
+    // Closed is closed.
+    for arguments in [["close", "2026-H1"], ["run", "2026-H1"], ["run", "2026-Q1"]] {
+        let again = ledgerline(&home, &arguments);
+        assert_eq!(again.status.code(), Some(1), "{arguments:?}");
+        assert!(stderr(&again).contains("2026-H1 is closed") || stderr(&again).contains("ends before 2026-H1"), "{}", stderr(&again));
+    }
+    // A draft of the next period changes nothing, however often it runs.
+    let first = stdout(&ledgerline(&home, &["--json", "run", "2026-H2"]));
+    let second = stdout(&ledgerline(&home, &["--json", "run", "2026-H2"]));
+    assert_eq!(first, second);
+    assert_ledger_ok(&home);
+}
+
+#[test]
+fn resolving_suspense_after_close_becomes_an_adjustment_in_the_next_period() {
+    let (_folder, home, report) = demo_home();
+    let suspense_before = decimal(&report["closed"]["currencies"]["EUR"]["suspense"]);
+    let unmatched = json(&ledgerline(&home, &["--json", "unmatched"]));
+    let group = &unmatched["groups"][0];
+    let identifier = group["identifier"].as_str().unwrap().to_string();
+    // Point it at a track a contract pays on: the first track of the first earning line of P008.
+    let explained = json(&ledgerline(&home, &["--json", "explain", "--payee", "P008", "--period", "2026-H1"]));
+    let track = explained["items"][0]["earning"]["track"].as_str().unwrap().to_string();
+    let alias = ledgerline(&home, &["alias", &identifier, "--track", &track]);
+    assert!(alias.status.success(), "{}", stderr(&alias));
+
+    let draft = json(&ledgerline(&home, &["--json", "run", "2026-H2"]));
+    assert_eq!(draft["adjusted_periods"], serde_json::json!(["2026-H1"]));
+    let p008 = draft["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap();
+    assert!(decimal(&p008["adjustments"]).is_positive(), "{p008}");
+    // The issued statement stays as issued: its closing balance opens the next period.
+    let issued = report["closed"]["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap();
+    assert_eq!(decimal(&p008["opening_balance"]), decimal(&issued["closing_balance"]));
+
+    let closed = ledgerline(&home, &["--json", "close", "2026-H2"]);
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    let closed = json(&closed);
+    assert_conserved(&closed["currencies"]);
+    assert_ledger_ok(&home);
+    // The ledger's suspense account went down by what the alias matched.
+    let suspense_after = json(&ledgerline(&home, &["--json", "run", "2027-H1"]));
+    assert_eq!(suspense_after["adjusted_periods"], serde_json::json!([]), "nothing changed since the close");
+    assert!(suspense_before.is_positive());
+}
+
+#[test]
+fn costs_import_once_and_refuse_bad_rows_with_positions() {
+    let (folder, home, _) = demo_home();
+    let costs = home.join("inbox/costs/costs.csv");
+    let again = json(&ledgerline(&home, &["--json", "costs", "import", costs.to_str().unwrap()]));
+    assert_eq!(again["status"], "already_imported");
+
+    let bad = folder.path().join("bad-costs.csv");
+    std::fs::write(
+        &bad,
+        "date,contract_id,kind,amount,currency,release_upc\n2026-02-30,C001,video,100,EUR,\n2026-03-01,C001,video,1.2.3,EUR,\n2026-03-01,C001,video,10,EURO,5012345000016\n",
+    )
+    .unwrap();
+    let output = ledgerline(&home, &["costs", "import", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    for expected in ["bad-costs.csv:2:1: date:", "bad-costs.csv:3:4: amount:", "bad-costs.csv:4:5: currency:", "bad-costs.csv:4:6: release_upc:"] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+    assert_ledger_ok(&home);
+}
+
+#[test]
+fn explain_traces_earnings_to_report_lines() {
+    let (_folder, home, report) = demo_home();
+    let explained = json(&ledgerline(&home, &["--json", "explain", "--payee", "P008", "--period", "2026-H1"]));
+    assert_eq!(explained["status"], "issued");
+    let issued = report["closed"]["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap();
+    assert_eq!(decimal(&explained["total"]), decimal(&issued["earnings"]));
+    for item in explained["items"].as_array().unwrap() {
+        let lines = item["lines"].as_array().unwrap();
+        assert!(!lines.is_empty(), "every earning line has report lines: {item}");
+        assert!(lines.iter().all(|line| line["line"].as_u64().unwrap() >= 1 && !line["file"].as_str().unwrap().is_empty()));
+        assert!(item["term"].as_str().unwrap().starts_with(item["earning"]["contract"].as_str().unwrap()));
+    }
+    let one = explained["items"][0]["earning"].clone();
+    let narrowed = json(&ledgerline(
+        &home,
+        &["--json", "explain", "--payee", "P008", "--period", "2026-H1", "--track", one["track"].as_str().unwrap(), "--service", one["service"].as_str().unwrap()],
+    ));
+    assert!(narrowed["items"].as_array().unwrap().len() < explained["items"].as_array().unwrap().len());
+}
+
+#[test]
+fn payments_and_the_sepa_file() {
+    let (folder, home, _) = demo_home();
+    // Without bank details, nobody can be paid by SEPA: a refusal that says who and why.
+    let sepa = folder.path().join("transfers.xml");
+    let arguments = ["payments", "sepa", "2026-H1", "--out", sepa.to_str().unwrap(), "--execution-date", "2026-07-15", "--debtor-iban", "DE89 3704 0044 0532 0130 00"];
+    let refused = ledgerline(&home, &arguments);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("P020"), "{}", stderr(&refused));
+
+    // Noor Novak (P020) gives her bank details from July in a new version of her contract.
+    let original = std::fs::read_to_string(home.join("inbox/contracts/C016.toml")).unwrap();
+    let amended = original.replace("version = 1", "version = 2").replace("valid_from = \"2014-01\"", "valid_from = \"2026-07\"").replace(
+        "withholding_tax_rate = \"0.10\"\n",
+        "withholding_tax_rate = \"0.10\"\n\n[payees.settings.bank]\naccount_holder = \"Noor Novak\"\niban = \"NL91 ABNA 0417 1643 00\"\n",
+    );
+    let file = folder.path().join("C016-v2.toml");
+    std::fs::write(&file, amended).unwrap();
+    let imported = ledgerline(&home, &["contracts", "import", file.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+
+    let written = ledgerline(&home, &{
+        let mut with_json = vec!["--json"];
+        with_json.extend(arguments);
+        with_json
+    });
+    assert!(written.status.success(), "{}", stderr(&written));
+    let document = json(&written);
+    assert_eq!(document["transfers"], 1);
+    let total = decimal(&document["total"]);
+    assert!(total.is_positive());
+    let xml = std::fs::read_to_string(&sepa).unwrap();
+    assert!(xml.contains("<NbOfTxs>1</NbOfTxs>") && xml.contains("NL91ABNA0417164300"), "{xml}");
+    assert!(xml.contains(&format!("<CtrlSum>{}</CtrlSum>", total.format_fixed(2, ledgerline_money::RoundingMode::HalfEven))));
+
+    // The payment is made and recorded; the next period shows it and nothing stays payable.
+    let paid = ledgerline(&home, &["payments", "add", "--payee", "P020", "--amount", &total.to_string(), "--date", "2026-07-20", "--reference", "SEPA 2026-H1"]);
+    assert!(paid.status.success(), "{}", stderr(&paid));
+    let twice = json(&ledgerline(&home, &["--json", "payments", "add", "--payee", "P020", "--amount", &total.to_string(), "--date", "2026-07-20", "--reference", "SEPA 2026-H1"]));
+    assert_eq!(twice["already_recorded"], 1);
+    let unknown = ledgerline(&home, &["payments", "add", "--payee", "P999", "--amount", "1", "--date", "2026-07-20"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("\"P999\" is not a party"), "{}", stderr(&unknown));
+
+    let h2 = json(&ledgerline(&home, &["--json", "run", "2026-H2"]));
+    let p020 = h2["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P020").unwrap();
+    assert_eq!(decimal(&p020["payments"]), total);
+    assert_eq!(decimal(&p020["payable"]), Decimal::ZERO);
+}
