@@ -10,6 +10,7 @@ use ledgerline_store::Ledger;
 
 use crate::error::RunError;
 use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
+use crate::rollup::RollupKey;
 
 /// Which figures to explain.
 #[derive(Clone, Debug, Default)]
@@ -87,7 +88,7 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
     for (import_id, key) in imports(ledger)? {
         for line in ledgerline_lake::read_import(lake_root, &key)? {
             let line = line?;
-            let Some(receipt) = receipt_key(&line, &matcher, &settings) else { continue };
+            let Some(receipt) = receipt_key(&RollupKey::of(&line), &matcher, &settings) else { continue };
             if receipt.month < first || receipt.month > last {
                 continue;
             }

@@ -8,12 +8,12 @@ use ledgerline_engine::{
     AccountingBasis, Catalog, CatalogRelease, CatalogTrack, Cost, FxTable, Issued, Party, Payment, ReceiptKey, ReceiptSums,
     RunInput, Settings, Statement, SuspenseKey,
 };
-use ledgerline_formats::SaleLine;
 use ledgerline_model::{Date, Month, Period};
 use ledgerline_money::{Currency, Decimal, RoundingMode};
 use ledgerline_store::Ledger;
 
 use crate::error::RunError;
+use crate::rollup::{Identifiers, RollupKey};
 
 /// The setting that chooses the month receipts are accounted in.
 pub const BASIS_SETTING: &str = "accounting_basis";
@@ -72,17 +72,15 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     let mut suspense: BTreeMap<SuspenseKey, ReceiptSums> = BTreeMap::new();
     let mut lines_read = 0u64;
     for (_, key) in imports(ledger)? {
-        for line in ledgerline_lake::read_import(lake_root, &key)? {
-            let line = line?;
-            lines_read += 1;
-            let sums = ReceiptSums { lines: 1, units: line.units, net: line.net, gross: line.gross.unwrap_or(line.net) };
-            match receipt_key(&line, &matcher, &settings) {
+        for (rolled, sums) in crate::rollup::rollup(lake_root, &key)? {
+            lines_read += sums.lines;
+            match receipt_key(&rolled, &matcher, &settings) {
                 Some(key) => receipts.entry(key).or_default().add(&sums),
                 None => {
                     let key = SuspenseKey {
-                        month: accounting_month(&line, settings.basis),
-                        currency: line.currency,
-                        report_rate: report_rate(&line, settings.accounting_currency),
+                        month: accounting_month(&rolled, settings.basis),
+                        currency: rolled.currency,
+                        report_rate: report_rate(&rolled, settings.accounting_currency),
                     };
                     suspense.entry(key).or_default().add(&sums);
                 }
@@ -104,39 +102,39 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     Ok(Loaded { input, issued: issued(ledger)?, lines_read })
 }
 
-/// The month a line is accounted in.
-pub fn accounting_month(line: &SaleLine, basis: AccountingBasis) -> Month {
+/// The month lines are accounted in.
+pub fn accounting_month(key: &RollupKey, basis: AccountingBasis) -> Month {
     match basis {
-        AccountingBasis::ReportingMonth => line.reporting_month.unwrap_or(line.sale_start.month()),
-        AccountingBasis::SaleMonth => line.sale_start.month(),
+        AccountingBasis::ReportingMonth => key.reporting_month.unwrap_or(key.sale_month),
+        AccountingBasis::SaleMonth => key.sale_month,
     }
 }
 
 /// The report's own rate into the accounting currency, when it converted from it.
-fn report_rate(line: &SaleLine, accounting: Currency) -> Option<Decimal> {
-    match (line.original_currency, line.fx_rate) {
+fn report_rate(key: &RollupKey, accounting: Currency) -> Option<Decimal> {
+    match (key.original_currency, key.fx_rate) {
         (Some(original), Some(rate)) if original == accounting && !rate.is_zero() => Decimal::ONE.checked_div(rate, RoundingMode::HalfEven),
         _ => None,
     }
 }
 
-/// The key a matched line is added up under; `None` when the catalog does not know it.
-pub fn receipt_key(line: &SaleLine, matcher: &Matcher, settings: &Settings) -> Option<ReceiptKey> {
-    let (release, track) = matcher.resolve(line);
+/// The key matched lines are added up under; `None` when the catalog does not know them.
+pub fn receipt_key(key: &RollupKey, matcher: &Matcher, settings: &Settings) -> Option<ReceiptKey> {
+    let (release, track) = matcher.resolve(&key.identifiers);
     if release.is_none() && track.is_none() {
         return None;
     }
     Some(ReceiptKey {
-        month: accounting_month(line, settings.basis),
-        sale_month: line.sale_start.month(),
+        month: accounting_month(key, settings.basis),
+        sale_month: key.sale_month,
         release,
         track,
-        service: line.service.clone(),
-        territory: line.territory,
-        usage: Usage::parse(line.usage.name()).unwrap_or(Usage::Other),
-        tier: Tier::parse(line.tier.name()).unwrap_or(Tier::Other),
-        currency: line.currency,
-        report_rate: report_rate(line, settings.accounting_currency),
+        service: key.service.clone(),
+        territory: key.territory,
+        usage: Usage::parse(&key.usage).unwrap_or(Usage::Other),
+        tier: Tier::parse(&key.tier).unwrap_or(Tier::Other),
+        currency: key.currency,
+        report_rate: report_rate(key, settings.accounting_currency),
     })
 }
 
@@ -174,15 +172,16 @@ impl Matcher {
         Ok(Matcher { isrcs, eans, catalog_numbers, aliases })
     }
 
-    /// The release and track a line is for, as far as the catalog knows them.
-    pub fn resolve(&self, line: &SaleLine) -> (Option<String>, Option<String>) {
-        let mut track = line.isrc.as_ref().map(|isrc| isrc.as_str()).filter(|isrc| self.isrcs.contains_key(*isrc)).map(str::to_string);
-        let mut release = line.upc.as_ref().map(|upc| upc.as_str()).filter(|ean| self.eans.contains_key(*ean)).map(str::to_string);
-        if release.is_none() && !line.catalog_number.is_empty() {
-            release = self.catalog_numbers.get(&line.catalog_number.to_uppercase()).cloned();
+    /// The release and track lines with these identifiers are for, as far as the catalog knows.
+    pub fn resolve(&self, ids: &Identifiers) -> (Option<String>, Option<String>) {
+        let known = |value: &String, set: &HashMap<String, ()>| (!value.is_empty() && set.contains_key(value)).then(|| value.clone());
+        let mut track = known(&ids.isrc, &self.isrcs);
+        let mut release = known(&ids.upc, &self.eans);
+        if release.is_none() && !ids.catalog_number.is_empty() {
+            release = self.catalog_numbers.get(&ids.catalog_number.to_uppercase()).cloned();
         }
         if track.is_none() || release.is_none() {
-            for value in [&line.proprietary_id, &line.reported_isrc, &line.reported_upc, &line.catalog_number] {
+            for value in [&ids.proprietary_id, &ids.reported_isrc, &ids.reported_upc, &ids.catalog_number] {
                 if let Some((alias_track, alias_release)) = self.aliases.get(value.as_str()).filter(|_| !value.is_empty()) {
                     track = track.or_else(|| alias_track.clone());
                     release = release.or_else(|| alias_release.clone());
