@@ -82,6 +82,10 @@ pub struct InitArgs {
     /// Rounding of statement amounts to the currency's minor unit: half-even or half-up.
     #[arg(long, default_value = "half-even", value_name = "MODE")]
     pub rounding: String,
+    /// Which month receipts are accounted in: `reporting_month` (the month the source reported
+    /// them, usual for labels) or `sale_month`. Chosen once: closed periods depend on it.
+    #[arg(long, default_value = "reporting_month", value_name = "BASIS")]
+    pub accounting_basis: String,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,7 @@ fn init_creates_a_home_once() {
     assert_eq!(report["label_name"], "Tiny Records");
     assert_eq!(report["accounting_currency"], "GBP");
     assert_eq!(report["rounding_mode"], "half-even");
+    assert_eq!(report["accounting_basis"], "reporting_month");
 }
 
 #[test]

@@ -164,7 +164,12 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     let generated = generate(&options, &inbox)?;
     spinner.finish_and_clear();
     let label_name = format!("{} (demo)", generated.label_name);
-    LabelSettings { label_name: label_name.clone(), accounting_currency: Currency::EUR, rounding_mode: RoundingMode::HalfEven }
+    LabelSettings {
+        label_name: label_name.clone(),
+        accounting_currency: Currency::EUR,
+        rounding_mode: RoundingMode::HalfEven,
+        basis: ledgerline_engine::AccountingBasis::ReportingMonth,
+    }
         .store(&ledger)?;
 
     drop(ledger);

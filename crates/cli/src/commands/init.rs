@@ -1,3 +1,4 @@
+use ledgerline_engine::AccountingBasis;
 use ledgerline_money::{Currency, RoundingMode};
 use ledgerline_store::{utc_timestamp_now, Ledger};
 use serde::Serialize;
@@ -13,6 +14,7 @@ pub struct InitReport {
     pub label_name: String,
     pub accounting_currency: String,
     pub rounding_mode: String,
+    pub accounting_basis: String,
     pub schema_version: u32,
 }
 
@@ -21,6 +23,7 @@ pub struct LabelSettings {
     pub label_name: String,
     pub accounting_currency: Currency,
     pub rounding_mode: RoundingMode,
+    pub basis: AccountingBasis,
 }
 
 impl LabelSettings {
@@ -31,13 +34,17 @@ impl LabelSettings {
             .rounding
             .parse()
             .map_err(|error| refuse(format!("--rounding: {error}"), "half-even is the usual choice"))?;
-        Ok(LabelSettings { label_name: arguments.label_name.clone(), accounting_currency, rounding_mode })
+        let basis = AccountingBasis::parse(&arguments.accounting_basis).ok_or_else(|| {
+            refuse(format!("--accounting-basis: \"{}\" is not a basis", arguments.accounting_basis), "reporting_month or sale_month")
+        })?;
+        Ok(LabelSettings { label_name: arguments.label_name.clone(), accounting_currency, rounding_mode, basis })
     }
 
     pub fn store(&self, ledger: &Ledger) -> anyhow::Result<()> {
         ledger.set_setting("label_name", &self.label_name)?;
         ledger.set_setting("accounting_currency", self.accounting_currency.code())?;
         ledger.set_setting("rounding_mode", self.rounding_mode.name())?;
+        ledger.set_setting(ledgerline_run::BASIS_SETTING, self.basis.name())?;
         ledger.set_setting("created_at", &utc_timestamp_now())?;
         Ok(())
     }
@@ -51,6 +58,7 @@ pub fn report_for(home: &Home, ledger: &Ledger, created: bool) -> anyhow::Result
         label_name: setting("label_name")?,
         accounting_currency: setting("accounting_currency")?,
         rounding_mode: setting("rounding_mode")?,
+        accounting_basis: setting(ledgerline_run::BASIS_SETTING)?,
         schema_version: ledger.schema_version()?,
     })
 }
@@ -67,8 +75,8 @@ pub fn run(cli: &Cli, arguments: &InitArgs, output: Output) -> anyhow::Result<u8
     output.report(&report, |report| {
         if report.created {
             format!(
-                "Created a Ledgerline home in {}\n  label: {}\n  accounting currency: {}\n  rounding: {}\n\nNext: import a catalog and reports (see `ledgerline --help`).\n",
-                report.home, report.label_name, report.accounting_currency, report.rounding_mode
+                "Created a Ledgerline home in {}\n  label: {}\n  accounting currency: {}\n  rounding: {}\n  receipts accounted by: {}\n\nNext: import a catalog and reports (see `ledgerline --help`).\n",
+                report.home, report.label_name, report.accounting_currency, report.rounding_mode, report.accounting_basis
             )
         } else {
             format!(
