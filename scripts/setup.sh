@@ -4,9 +4,11 @@
 # scripts/test.sh, so a newcomer never runs it by hand.
 set -euo pipefail
 
-# System packages: a C compiler for the bundled SQLite.
+# System packages: a C compiler for the bundled SQLite; poppler's pdftotext, pdftoppm and
+# pdfinfo, with which the statement tests read back and render the PDFs they write.
 needed_packages=()
 command -v cc >/dev/null 2>&1 || needed_packages+=(gcc libc6-dev)
+command -v pdftoppm >/dev/null 2>&1 || needed_packages+=(poppler-utils)
 
 if [ "${#needed_packages[@]}" -gt 0 ]; then
   echo "setup: installing ${needed_packages[*]}" >&2

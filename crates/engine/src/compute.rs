@@ -6,7 +6,7 @@
 //! from, and a late report for an issued period shows up as the difference between the issued
 //! figures and the recomputed ones (see [`crate::adjust`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use ledgerline_contracts::{Contract, Deal, Payee, PayeeSettings, Transfer, TransferBase};
 use ledgerline_model::{Month, Period};
@@ -139,13 +139,14 @@ struct Draft {
     active: bool,
 }
 
-/// Earnings of one contract version from receipts sharing a statement line.
+/// Earnings of one contract version from receipts sharing a statement line. Borrows from the
+/// input: a run makes one per receipt and contract, so it must not allocate.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct DetailKey {
-    release: String,
-    track: String,
-    service: String,
-    territory: String,
+struct DetailKey<'a> {
+    release: &'a str,
+    track: &'a str,
+    service: &'a str,
+    territory: &'static str,
     usage: &'static str,
     tier: &'static str,
     sale_month: Month,
@@ -174,6 +175,8 @@ struct State<'a> {
     losses: BTreeMap<&'a str, Decimal>,
     /// The receipts of each month, in key order.
     by_month: BTreeMap<Month, Vec<(&'a ReceiptKey, &'a ReceiptSums)>>,
+    /// The contracts naming each recording (release, track), found once.
+    candidates: HashMap<(Option<&'a str>, Option<&'a str>), Vec<&'a str>>,
 }
 
 impl<'a> State<'a> {
@@ -187,6 +190,7 @@ impl<'a> State<'a> {
             books: BTreeMap::new(),
             escalation: BTreeMap::new(),
             losses: BTreeMap::new(),
+            candidates: HashMap::new(),
             by_month: {
                 let mut by_month: BTreeMap<Month, Vec<(&ReceiptKey, &ReceiptSums)>> = BTreeMap::new();
                 for (key, sums) in &input.receipts {
@@ -223,7 +227,7 @@ impl<'a> State<'a> {
         };
 
         // Steps 1 to 4 per receipt, month by month (escalation counts move at month ends).
-        let mut details: BTreeMap<VersionKey<'a>, BTreeMap<DetailKey, DetailSums>> = BTreeMap::new();
+        let mut details: BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>> = BTreeMap::new();
         let mut matched = Decimal::ZERO;
         for month in first.through(last) {
             let receipts = self.by_month.get(&month).cloned().unwrap_or_default();
@@ -287,12 +291,18 @@ impl<'a> State<'a> {
         sums: &ReceiptSums,
         net: Decimal,
         gross: Decimal,
-        details: &mut BTreeMap<VersionKey<'a>, BTreeMap<DetailKey, DetailSums>>,
+        details: &mut BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>>,
         counted: &mut BTreeMap<&'a str, (i128, Decimal)>,
     ) -> Result<(), EngineError> {
         let catalog = &self.input.catalog;
         let sale = terms::sale(key, catalog);
-        for id in self.index.candidates(key, catalog) {
+        let recording = (key.release.as_deref(), key.track.as_deref());
+        if !self.candidates.contains_key(&recording) {
+            let found: Vec<&'a str> = self.index.candidates(key, catalog).into_iter().collect();
+            self.candidates.insert(recording, found);
+        }
+        let candidates = self.candidates[&recording].clone();
+        for id in candidates {
             let Some(contract) = self.index.in_force(id, key.sale_month) else { continue };
             if !terms::covers(contract, key, catalog) {
                 continue;
@@ -313,10 +323,10 @@ impl<'a> State<'a> {
             count.0 += i128::from(sums.units);
             count.1 += base;
             let detail = DetailKey {
-                release: key.release.clone().unwrap_or_default(),
-                track: key.track.clone().unwrap_or_default(),
-                service: key.service.clone(),
-                territory: key.territory.alpha2().to_string(),
+                release: key.release.as_deref().unwrap_or_default(),
+                track: key.track.as_deref().unwrap_or_default(),
+                service: &key.service,
+                territory: key.territory.alpha2(),
                 usage: key.usage.name(),
                 tier: key.tier.name(),
                 sale_month: key.sale_month,
@@ -404,7 +414,7 @@ impl<'a> State<'a> {
     /// Earnings of every contract version in the period, to the cent, split between its payees.
     fn earnings(
         &mut self,
-        details: &BTreeMap<VersionKey<'a>, BTreeMap<DetailKey, DetailSums>>,
+        details: &BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>>,
         charges: &[Charge<'a>],
         conservation: &mut Conservation,
     ) -> Result<Vec<Earned<'a>>, EngineError> {
@@ -796,11 +806,11 @@ impl<'a> State<'a> {
             };
             match item {
                 Item::Receipts(key, sums) => {
-                    line.title = self.title(&key.release, &key.track);
-                    line.release = key.release.clone();
-                    line.track = key.track.clone();
-                    line.service = key.service.clone();
-                    line.territory = key.territory.clone();
+                    line.title = self.title(key.release, key.track);
+                    line.release = key.release.to_string();
+                    line.track = key.track.to_string();
+                    line.service = key.service.to_string();
+                    line.territory = key.territory.to_string();
                     line.usage = key.usage.to_string();
                     line.tier = key.tier.to_string();
                     line.sale_month = key.sale_month.to_string();
@@ -940,7 +950,7 @@ struct Charge<'a> {
 /// What a statement line of a contract version is made from.
 #[derive(Clone, Debug)]
 enum Item<'a> {
-    Receipts(DetailKey, DetailSums),
+    Receipts(DetailKey<'a>, DetailSums),
     Cost(Charge<'a>),
     LossBroughtForward,
     LossCarriedForward,

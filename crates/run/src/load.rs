@@ -68,7 +68,8 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     let periods = periods_for(ledger, target)?;
     let catalog = catalog(ledger)?;
     let matcher = Matcher::load(ledger)?;
-    let mut receipts: BTreeMap<ReceiptKey, ReceiptSums> = BTreeMap::new();
+    // Added up in hash maps, then sorted once into the engine's ordered maps.
+    let mut receipts: HashMap<ReceiptKey, ReceiptSums> = HashMap::new();
     let mut suspense: BTreeMap<SuspenseKey, ReceiptSums> = BTreeMap::new();
     let mut lines_read = 0u64;
     for (_, key) in imports(ledger)? {
@@ -93,7 +94,7 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
         contracts: all_contracts(ledger)?,
         catalog,
         parties: parties(ledger)?,
-        receipts,
+        receipts: receipts.into_iter().collect(),
         suspense,
         costs: costs(ledger)?,
         payments: payments(ledger)?,
