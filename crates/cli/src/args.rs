@@ -63,6 +63,11 @@ pub enum Command {
     Payments(PaymentsCommand),
     /// Trace a payee's earnings in a period to the report lines and contract terms behind them.
     Explain(ExplainArgs),
+    /// Write the issued statements of a closed period: HTML, PDF, CSV, XLSX, JSON.
+    Statements(StatementsArgs),
+    /// Check a statement file (any format it was issued in) against the ledger: is it exactly
+    /// the statement that was issued?
+    Verify(VerifyArgs),
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
@@ -296,4 +301,27 @@ pub struct ExplainArgs {
     /// How many report lines to show per statement line in the text output.
     #[arg(long, default_value_t = 5)]
     pub lines: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct StatementsArgs {
+    /// A closed period (`2026-H1`).
+    #[arg(value_name = "PERIOD")]
+    pub period: String,
+    /// The folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Formats, separated by commas.
+    #[arg(long, default_value = "html,pdf,csv,xlsx,json", value_name = "FORMATS")]
+    pub format: String,
+    /// Only this payee's statement.
+    #[arg(long, value_name = "ID")]
+    pub payee: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A statement file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }

@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Close(arguments) => commands::royalties::run_close(&cli, arguments, output),
         Command::Payments(command) => commands::payments::run(&cli, command, output),
         Command::Explain(arguments) => commands::royalties::run_explain(&cli, arguments, output),
+        Command::Statements(arguments) => commands::statements::run_statements(&cli, arguments, output),
+        Command::Verify(arguments) => commands::statements::run_verify(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
     };

@@ -198,3 +198,41 @@ fn payments_and_the_sepa_file() {
     assert_eq!(decimal(&p020["payments"]), total);
     assert_eq!(decimal(&p020["payable"]), Decimal::ZERO);
 }
+
+#[test]
+fn the_demo_writes_every_statement_in_every_format_and_verify_tells_issued_from_changed() {
+    let (folder, home, report) = demo_home();
+    let written = &report["statements"];
+    let payees = report["closed"]["payees"].as_array().unwrap().len();
+    assert_eq!(written["statements"], payees);
+    assert_eq!(written["files"].as_array().unwrap().len(), payees * 5);
+    let statements = home.join("statements/2026-H1");
+    for format in ["html", "pdf", "csv", "xlsx", "json"] {
+        let file = statements.join(format!("2026-H1-P008.{format}"));
+        let verified = ledgerline(&home, &["--json", "verify", file.to_str().unwrap()]);
+        assert!(verified.status.success(), "{format}: {}", stdout(&verified));
+        assert_eq!(json(&verified)["result"], "matches");
+    }
+    // One figure changed in the CSV: the hash it claims is the issued one, the content is not.
+    let csv = std::fs::read_to_string(statements.join("2026-H1-P008.csv")).unwrap();
+    let earnings = report["closed"]["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap()["earnings"].as_str().unwrap().to_string();
+    assert!(csv.contains(&earnings), "the CSV carries the earnings {earnings}");
+    let changed = folder.path().join("changed.csv");
+    std::fs::write(&changed, csv.replacen(&earnings, "999999.99", 1)).unwrap();
+    let refused = ledgerline(&home, &["--json", "verify", changed.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(json(&refused)["result"], "content_differs");
+    // A JSON statement with a changed figure has another hash, which no issued statement has.
+    let statement = std::fs::read_to_string(statements.join("2026-H1-P008.json")).unwrap();
+    let forged = folder.path().join("forged.json");
+    std::fs::write(&forged, statement.replacen(&format!("\"earnings\":\"{earnings}\""), "\"earnings\":\"999999.99\"", 1)).unwrap();
+    let refused = json(&ledgerline(&home, &["--json", "verify", forged.to_str().unwrap()]));
+    assert_ne!(refused["result"], "matches");
+    // The statements command writes one payee's in the formats asked for.
+    let out = folder.path().join("out");
+    let one = json(&ledgerline(&home, &["--json", "statements", "2026-H1", "--out", out.to_str().unwrap(), "--payee", "P008", "--format", "pdf,csv"]));
+    assert_eq!(one["files"].as_array().unwrap().len(), 2);
+    let open = ledgerline(&home, &["statements", "2026-H2", "--out", out.to_str().unwrap()]);
+    assert_eq!(open.status.code(), Some(1));
+    assert!(stderr(&open).contains("2026-H2 is not closed"));
+}

@@ -36,6 +36,7 @@ struct DemoReport {
     costs: ledgerline_run::CostsImport,
     imported: ImportReport,
     closed: RunReport,
+    statements: crate::commands::statements::WrittenStatements,
     check: CheckReport,
     next_steps: Vec<String>,
 }
@@ -141,6 +142,12 @@ fn render(report: &DemoReport) -> String {
     let _ = writeln!(text, "     {} statements issued, each with its SHA-256; payable now {payable}", closed.payees.len());
     let _ = writeln!(
         text,
+        "     wrote them as HTML, PDF, CSV, XLSX and JSON ({} files) into {}",
+        report.statements.files.len(),
+        report.statements.folder
+    );
+    let _ = writeln!(
+        text,
         "  6. checked the ledger: {} (schema {}, {} postings)",
         if report.check.ok { "ok" } else { "PROBLEMS" },
         report.check.schema_version,
@@ -191,6 +198,8 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     let (draft, closed) = crate::commands::royalties::close(&home, period, output)?;
     let closed = crate::commands::royalties::report(&draft, "closed", Some(&closed));
     let ledger = home.open()?;
+    let statements_folder = home.path.join("statements").join(period.to_string());
+    let statements = crate::commands::statements::write_statements(&ledger, &period.to_string(), &statements_folder, &ledgerline_render::Format::ALL, None)?;
 
     let check = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
     let ok = check.ok && imported.refused == 0 && catalog.refused == 0;
@@ -204,8 +213,18 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
             format!("what each report contains, exactly: {}/truth", inbox.display()),
             format!("the lines no catalog entry matches, and how to resolve them: `ledgerline --home {} unmatched`", home.path.display()),
             format!("a contract in plain language: `ledgerline --home {} contracts show C001`", home.path.display()),
-            format!("every payee's figures for {period}: `ledgerline --home {} run {} --payees` (the next period) or `--json`", home.path.display(), period.next().map_or(String::new(), |next| next.to_string())),
+            format!(
+                "the draft of the next period, every payee: `ledgerline --home {} run {} --payees`",
+                home.path.display(),
+                period.next().map_or(String::new(), |next| next.to_string())
+            ),
             format!("how a payee's earnings were made, line by line: `ledgerline --home {} explain --payee P008 --period {period}`", home.path.display()),
+            format!(
+                "a statement as the artist gets it: {}/{period}-P008.pdf, and its check: `ledgerline --home {} verify {}/{period}-P008.pdf`",
+                statements_folder.display(),
+                home.path.display(),
+                statements_folder.display()
+            ),
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
         ],
         generated,
@@ -215,6 +234,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         costs,
         imported,
         closed,
+        statements,
         check,
     };
     output.report(&report, render)?;

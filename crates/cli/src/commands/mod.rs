@@ -9,5 +9,6 @@ pub mod import;
 pub mod init;
 pub mod payments;
 pub mod royalties;
+pub mod statements;
 pub mod suspense;
 pub mod synth;
