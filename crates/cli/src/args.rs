@@ -91,6 +91,12 @@ pub struct InitArgs {
     /// them, usual for labels) or `sale_month`. Chosen once: closed periods depend on it.
     #[arg(long, default_value = "reporting_month", value_name = "BASIS")]
     pub accounting_basis: String,
+    /// The label's VAT number, printed on self-billing invoices.
+    #[arg(long, value_name = "NUMBER")]
+    pub vat_number: Option<String>,
+    /// The label's country (ISO 3166 alpha-2), for the reverse-charge mention on invoices.
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -119,5 +119,7 @@ fn template(period: &PeriodResult, payee: &str) -> Statement {
         payments: Vec::new(),
         adjustments: Vec::new(),
         notes: Vec::new(),
+        tax: None,
+        invoice: None,
     }
 }

@@ -15,7 +15,9 @@ use ledgerline_money::{allocate, apportion, Currency, Decimal, RoundingMode};
 use crate::error::EngineError;
 use crate::fx::Converter;
 use crate::input::{Cost, Payment, ReceiptKey, ReceiptSums, RunInput};
-use crate::statement::{AccountLine, ChargeLine, EarningLine, PaymentLine, Statement, StatementContract, Summary, TransferLine};
+use crate::statement::{
+    AccountLine, ChargeLine, EarningLine, PayeeTax, PaymentLine, Statement, StatementContract, Summary, TransferLine,
+};
 use crate::terms::{self, ContractIndex, EscalationState};
 
 /// The figures that show money is conserved in a period, in the accounting currency.
@@ -136,6 +138,8 @@ struct Draft {
     charges: Vec<ChargeLine>,
     transfers: Vec<TransferLine>,
     payments: Vec<PaymentLine>,
+    /// What became payable in the period before tax.
+    taxable: Decimal,
     active: bool,
 }
 
@@ -662,6 +666,7 @@ impl<'a> State<'a> {
                 continue;
             }
             let Some(settings) = self.settings_of(party, last) else { continue };
+            drafts.entry(party.clone()).or_default().taxable = became_payable;
             let vat = match &settings.vat {
                 Some(vat) => self.to_cents(self.mul(became_payable, vat.rate, "VAT")?),
                 None => Decimal::ZERO,
@@ -909,6 +914,7 @@ impl<'a> State<'a> {
             transfers.sort();
             let mut payments = draft.payments;
             payments.sort();
+            let party_id = party.clone();
             statements.push(Statement {
                 label: self.input.settings.label_name.clone(),
                 payee_name: self.input.parties.get(&party).map(|p| p.name.clone()).unwrap_or_else(|| party.clone()),
@@ -927,6 +933,15 @@ impl<'a> State<'a> {
                 payments,
                 adjustments: Vec::new(),
                 notes: Vec::new(),
+                tax: self.settings_of(&party_id, last).map(|settings| PayeeTax {
+                    vat_number: settings.vat.as_ref().map(|vat| vat.number.clone()),
+                    vat_rate: settings.vat.as_ref().map_or(Decimal::ZERO, |vat| vat.rate),
+                    self_billing: settings.vat.as_ref().is_some_and(|vat| vat.self_billing),
+                    withholding_tax_rate: settings.withholding_tax_rate,
+                    country: self.input.parties.get(&party_id).and_then(|party| party.country.clone()),
+                    taxable: draft.taxable,
+                }),
+                invoice: None,
             });
         }
         Ok(statements)

@@ -169,6 +169,8 @@ pub struct FxTable {
 pub struct Party {
     pub id: String,
     pub name: String,
+    /// ISO 3166 alpha-2, when known.
+    pub country: Option<String>,
 }
 
 /// Everything a run depends on.

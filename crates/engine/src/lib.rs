@@ -28,5 +28,6 @@ pub use input::{
     Settings, SuspenseKey,
 };
 pub use statement::{
-    AccountLine, Adjustment, ChargeLine, EarningLine, PaymentLine, Statement, StatementContract, Summary, TransferLine,
+    AccountLine, Adjustment, ChargeLine, EarningLine, Invoice, PayeeTax, PaymentLine, Statement, StatementContract, Summary,
+    TransferLine,
 };

@@ -36,6 +36,59 @@ pub struct Statement {
     pub adjustments: Vec<Adjustment>,
     /// Plain-language notes on how the figures were made.
     pub notes: Vec<String>,
+    /// The payee's tax position from their contract settings, when they have settings: what the
+    /// VAT and withholding figures were computed with.
+    pub tax: Option<PayeeTax>,
+    /// The self-billing invoice issued with the statement: for a VAT-registered payee who
+    /// agreed to self-billing and to whom something became payable. Numbered at close.
+    pub invoice: Option<Invoice>,
+}
+
+/// What a payee's tax figures were computed with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayeeTax {
+    /// The payee's VAT number, when VAT registered.
+    pub vat_number: Option<String>,
+    /// The VAT rate added to what became payable (0 for reverse charge).
+    pub vat_rate: Decimal,
+    pub self_billing: bool,
+    pub withholding_tax_rate: Decimal,
+    /// The payee's country (ISO 3166 alpha-2), from the parties file.
+    pub country: Option<String>,
+    /// What became payable in the period before tax: the base of the VAT and the withholding.
+    pub taxable: Decimal,
+}
+
+/// A self-billing invoice: issued by the label on the payee's behalf, for the royalties that
+/// became payable in the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// Sequential across the ledger (`SB-000001`).
+    pub number: String,
+    /// The day it was issued (the day the period was closed), `YYYY-MM-DD`.
+    pub date: String,
+    /// The customer: the label.
+    pub label_name: String,
+    pub label_vat_number: Option<String>,
+    pub label_country: Option<String>,
+    /// The supplier: the payee.
+    pub payee_name: String,
+    pub payee_vat_number: String,
+    pub payee_country: Option<String>,
+    /// Royalties for the period, before VAT.
+    pub net: Decimal,
+    pub vat_rate: Decimal,
+    pub vat: Decimal,
+    /// Tax withheld by the label from the payment (shown, not part of the invoice total).
+    pub withholding_tax_rate: Decimal,
+    pub withholding_tax: Decimal,
+    /// `net + vat`: the invoice total.
+    pub total: Decimal,
+    /// What the label pays: `total − withholding_tax`.
+    pub to_pay: Decimal,
+    /// Supplier and customer in different EU member states and no VAT charged: the customer
+    /// accounts for the VAT (reverse charge); the invoice must say so.
+    pub reverse_charge: bool,
 }
 
 /// A contract version that paid this payee in the period.

@@ -81,6 +81,77 @@ fn ledger_balances(connection: &rusqlite::Connection, currency: Currency) -> Res
     Ok(balances)
 }
 
+/// Member states of the European Union (ISO 3166 alpha-2), for the reverse-charge mention.
+const EU_MEMBER_STATES: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL",
+    "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// The label as a self-billing invoice names it (settings `label_name`, `label_vat_number`,
+/// `label_country`).
+pub struct LabelIdentity {
+    name: String,
+    vat_number: Option<String>,
+    country: Option<String>,
+}
+
+impl LabelIdentity {
+    fn load(connection: &rusqlite::Connection) -> Result<LabelIdentity, RunError> {
+        let setting = |key: &str| -> Result<Option<String>, RunError> {
+            let value: Option<String> = connection
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+                .map(Some)
+                .or_else(|error| if error == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(error) })?;
+            Ok(value.filter(|value| !value.is_empty()))
+        };
+        Ok(LabelIdentity {
+            name: setting("label_name")?.unwrap_or_default(),
+            vat_number: setting("label_vat_number")?,
+            country: setting("label_country")?,
+        })
+    }
+}
+
+/// The self-billing invoice of a statement, numbered next in the ledger's sequence: for a
+/// VAT-registered payee who agreed to self-billing and to whom something became payable.
+fn invoice_for(
+    connection: &rusqlite::Connection,
+    statement: &ledgerline_engine::Statement,
+    label: &LabelIdentity,
+    period: &str,
+    closed_at: &str,
+) -> Result<Option<ledgerline_engine::Invoice>, RunError> {
+    let Some(tax) = statement.tax.as_ref().filter(|tax| tax.self_billing && tax.taxable.is_positive()) else { return Ok(None) };
+    let Some(vat_number) = tax.vat_number.clone() else { return Ok(None) };
+    let number: i64 = connection.query_row("SELECT coalesce(max(number), 0) + 1 FROM self_billing_invoices", [], |row| row.get(0))?;
+    connection.execute(
+        "INSERT INTO self_billing_invoices (number, payee_id, period, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        params![number, statement.payee, period, closed_at],
+    )?;
+    let summary = &statement.summary;
+    let in_eu = |country: &Option<String>| country.as_deref().is_some_and(|code| EU_MEMBER_STATES.contains(&code));
+    let reverse_charge = tax.vat_rate.is_zero() && in_eu(&tax.country) && in_eu(&label.country) && tax.country != label.country;
+    let total = tax.taxable + summary.vat;
+    Ok(Some(ledgerline_engine::Invoice {
+        number: format!("SB-{number:06}"),
+        date: closed_at.get(..10).unwrap_or(closed_at).to_string(),
+        label_name: label.name.clone(),
+        label_vat_number: label.vat_number.clone(),
+        label_country: label.country.clone(),
+        payee_name: statement.payee_name.clone(),
+        payee_vat_number: vat_number,
+        payee_country: tax.country.clone(),
+        net: tax.taxable,
+        vat_rate: tax.vat_rate,
+        vat: summary.vat,
+        withholding_tax_rate: tax.withholding_tax_rate,
+        withholding_tax: summary.withholding_tax,
+        total,
+        to_pay: total - summary.withholding_tax,
+        reverse_charge,
+    }))
+}
+
 /// Issues the last period of `result`: postings, statements, closed period, all or nothing.
 pub fn close(ledger: &mut Ledger, result: &RunResult) -> Result<Closed, RunError> {
     let period: &PeriodResult = result.periods.last().ok_or(ledgerline_engine::EngineError::NoPeriods)?;
@@ -128,7 +199,10 @@ pub fn close(ledger: &mut Ledger, result: &RunResult) -> Result<Closed, RunError
         ],
     )?;
     let mut issued = Vec::new();
+    let label = LabelIdentity::load(&transaction)?;
     for statement in &period.statements {
+        let mut statement = statement.clone();
+        statement.invoice = invoice_for(&transaction, &statement, &label, &name, &closed_at)?;
         let sha256 = statement.sha256();
         transaction.execute(
             "INSERT OR IGNORE INTO parties (id, name, kind) VALUES (?1, ?2, 'payee')",

@@ -241,10 +241,10 @@ pub fn catalog(ledger: &Ledger) -> Result<Catalog, RunError> {
 }
 
 fn parties(ledger: &Ledger) -> Result<BTreeMap<String, Party>, RunError> {
-    let mut statement = ledger.connection().prepare("SELECT id, name FROM parties")?;
+    let mut statement = ledger.connection().prepare("SELECT id, name, country FROM parties")?;
     let rows = statement
-        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?
-        .map(|row| row.map(|(id, name)| (id.clone(), Party { id, name })))
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?)))?
+        .map(|row| row.map(|(id, name, country)| (id.clone(), Party { id, name, country: country.filter(|code| !code.is_empty()) })))
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }

@@ -26,10 +26,15 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 3, name: "fx rates", sql: include_str!("../migrations/0003_fx_rates.sql") },
     Migration { version: 4, name: "royalty runs", sql: include_str!("../migrations/0004_royalty_runs.sql") },
+    Migration {
+        version: 5,
+        name: "self-billing invoices",
+        sql: include_str!("../migrations/0005_self_billing_invoices.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 4;
+pub const LATEST_SCHEMA_VERSION: u32 = 5;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

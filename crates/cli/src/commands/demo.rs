@@ -176,6 +176,8 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         accounting_currency: Currency::EUR,
         rounding_mode: RoundingMode::HalfEven,
         basis: ledgerline_engine::AccountingBasis::ReportingMonth,
+        vat_number: Some("NL001234567B01".to_string()),
+        country: Some("NL".to_string()),
     }
         .store(&ledger)?;
 

@@ -24,6 +24,8 @@ pub struct LabelSettings {
     pub accounting_currency: Currency,
     pub rounding_mode: RoundingMode,
     pub basis: AccountingBasis,
+    pub vat_number: Option<String>,
+    pub country: Option<String>,
 }
 
 impl LabelSettings {
@@ -37,7 +39,23 @@ impl LabelSettings {
         let basis = AccountingBasis::parse(&arguments.accounting_basis).ok_or_else(|| {
             refuse(format!("--accounting-basis: \"{}\" is not a basis", arguments.accounting_basis), "reporting_month or sale_month")
         })?;
-        Ok(LabelSettings { label_name: arguments.label_name.clone(), accounting_currency, rounding_mode, basis })
+        let country = arguments
+            .country
+            .as_deref()
+            .map(|code| {
+                ledgerline_model::CountryCode::parse(code)
+                    .map(|country| country.alpha2().to_string())
+                    .map_err(|error| refuse(format!("--country: {error}"), "an ISO 3166 code such as NL"))
+            })
+            .transpose()?;
+        Ok(LabelSettings {
+            label_name: arguments.label_name.clone(),
+            accounting_currency,
+            rounding_mode,
+            basis,
+            vat_number: arguments.vat_number.clone(),
+            country,
+        })
     }
 
     pub fn store(&self, ledger: &Ledger) -> anyhow::Result<()> {
@@ -45,6 +63,12 @@ impl LabelSettings {
         ledger.set_setting("accounting_currency", self.accounting_currency.code())?;
         ledger.set_setting("rounding_mode", self.rounding_mode.name())?;
         ledger.set_setting(ledgerline_run::BASIS_SETTING, self.basis.name())?;
+        if let Some(vat_number) = &self.vat_number {
+            ledger.set_setting("label_vat_number", vat_number)?;
+        }
+        if let Some(country) = &self.country {
+            ledger.set_setting("label_country", country)?;
+        }
         ledger.set_setting("created_at", &utc_timestamp_now())?;
         Ok(())
     }

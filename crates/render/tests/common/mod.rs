@@ -145,6 +145,8 @@ pub fn fixture() -> Statement {
             "Receipts are accounted in the month the source reported them.".into(),
             "A reserve of 10% of physical sales is held for two periods.".into(),
         ],
+        tax: None,
+        invoice: None,
     }
 }
 
