@@ -121,5 +121,6 @@ fn template(period: &PeriodResult, payee: &str) -> Statement {
         notes: Vec::new(),
         tax: None,
         invoice: None,
+        payable_converted: None,
     }
 }

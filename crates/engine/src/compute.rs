@@ -16,7 +16,7 @@ use crate::error::EngineError;
 use crate::fx::Converter;
 use crate::input::{Cost, Payment, ReceiptKey, ReceiptSums, RunInput};
 use crate::statement::{
-    AccountLine, ChargeLine, EarningLine, PayeeTax, PaymentLine, Statement, StatementContract, Summary, TransferLine,
+    AccountLine, ChargeLine, ConvertedAmount, EarningLine, PayeeTax, PaymentLine, Statement, StatementContract, Summary, TransferLine,
 };
 use crate::terms::{self, ContractIndex, EscalationState};
 
@@ -691,6 +691,18 @@ impl<'a> State<'a> {
         Ok(())
     }
 
+    /// The payable amount in the party's statement currency, when it has another one and a
+    /// rate is known.
+    fn payable_converted(&self, party: &str, last: Month, payable: Decimal) -> Option<ConvertedAmount> {
+        let currency = self.settings_of(party, last)?.statement_currency?;
+        if currency == self.input.settings.accounting_currency {
+            return None;
+        }
+        let (rate, month) = self.fx.rate_from_accounting(currency, last)?;
+        let amount = payable.checked_mul(rate, self.rounding())?.round_to(currency.minor_digits(), self.rounding());
+        Some(ConvertedAmount { currency: currency.code().to_string(), rate, rate_month: month.to_string(), amount })
+    }
+
     /// A party's payment and tax settings, from the contracts in force that carry them.
     fn settings_of(&self, party: &str, month: Month) -> Option<&'a PayeeSettings> {
         self.index
@@ -942,6 +954,7 @@ impl<'a> State<'a> {
                     taxable: draft.taxable,
                 }),
                 invoice: None,
+                payable_converted: self.payable_converted(&party_id, last, books.payable),
             });
         }
         Ok(statements)

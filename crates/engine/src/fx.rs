@@ -59,5 +59,24 @@ impl Converter<'_> {
     }
 }
 
+impl Converter<'_> {
+    /// The rate from the accounting currency to `to` at the latest month up to `month` that has
+    /// one, and that month.
+    pub fn rate_from_accounting(&self, to: Currency, month: Month) -> Option<(Decimal, Month)> {
+        let mut candidate = Some(month);
+        for _ in 0..=LOOK_BACK_MONTHS {
+            let current = candidate?;
+            if let Some(rate) = self.table.rates.get(&(current, self.to, to)) {
+                return Some((*rate, current));
+            }
+            if let Some(reverse) = self.table.rates.get(&(current, to, self.to)).filter(|rate| !rate.is_zero()) {
+                return Decimal::ONE.checked_div(*reverse, self.rounding).map(|rate| (rate, current));
+            }
+            candidate = current.previous();
+        }
+        None
+    }
+}
+
 /// How far back [`Converter::convert_latest`] looks for a rate.
 const LOOK_BACK_MONTHS: u32 = 24;

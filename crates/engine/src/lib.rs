@@ -28,6 +28,6 @@ pub use input::{
     Settings, SuspenseKey,
 };
 pub use statement::{
-    AccountLine, Adjustment, ChargeLine, EarningLine, Invoice, PayeeTax, PaymentLine, Statement, StatementContract, Summary,
+    AccountLine, Adjustment, ChargeLine, ConvertedAmount, EarningLine, Invoice, PayeeTax, PaymentLine, Statement, StatementContract, Summary,
     TransferLine,
 };

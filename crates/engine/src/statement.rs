@@ -42,6 +42,21 @@ pub struct Statement {
     /// The self-billing invoice issued with the statement: for a VAT-registered payee who
     /// agreed to self-billing and to whom something became payable. Numbered at close.
     pub invoice: Option<Invoice>,
+    /// The payable amount in the payee's `statement_currency`, when that is not the
+    /// statement's currency. Every figure above stays in the accounting currency, where it adds
+    /// up to the cent; this converts the one amount the payee is paid.
+    pub payable_converted: Option<ConvertedAmount>,
+}
+
+/// An amount converted at a stated rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvertedAmount {
+    pub currency: String,
+    /// One unit of the statement's currency is `rate` units of `currency`.
+    pub rate: Decimal,
+    /// The month whose rate was used: the period's last month or the latest before it with one.
+    pub rate_month: String,
+    pub amount: Decimal,
 }
 
 /// What a payee's tax figures were computed with.

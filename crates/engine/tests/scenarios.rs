@@ -311,3 +311,21 @@ fn an_adjustment_once_issued_is_not_made_again() {
     assert!(next.adjustments.is_empty(), "{:?}", next.adjustments);
     assert_eq!(next.summary.opening_balance, dec("30"));
 }
+
+#[test]
+fn the_payable_amount_in_the_payees_statement_currency() {
+    let artist = contract(
+        "ART",
+        "deal = \"royalty\"\n[scope]\nreleases = [\"5012345000015\"]\n[[payees]]\nparty = \"P1\"\nshare = \"1\"\n[payees.settings]\nstatement_currency = \"USD\"\n[royalty]\ndefault_rate = \"0.5\"\n",
+    );
+    let mut scenario = Scenario::new(vec![artist]);
+    scenario.receipt("2026-02", 1, "200.02");
+    // Only April's EUR→USD rate is known: the latest up to June is used.
+    scenario.input.fx.rates.insert((month("2026-04"), Currency::EUR, Currency::USD), dec("1.0837"));
+    let statement = &scenario.run(&["2026-H1"])[0]["P1"];
+    // Payable 100.01 EUR × 1.0837 = 108.380837 → 108.38 USD.
+    let converted = statement.payable_converted.as_ref().unwrap();
+    assert_eq!((converted.currency.as_str(), converted.rate_month.as_str()), ("USD", "2026-04"));
+    assert_eq!(converted.amount, dec("108.38"));
+    assert_eq!(statement.summary.payable, dec("100.01"));
+}

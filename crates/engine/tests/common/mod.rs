@@ -38,7 +38,7 @@ pub fn contract(id: &str, body: &str) -> Contract {
     if !body.contains("valid_from") {
         text.push_str("valid_from = \"2020-01\"\n");
     }
-    if !body.contains("currency =") {
+    if !body.lines().any(|line| line.starts_with("currency")) {
         text.push_str("currency = \"EUR\"\n");
     }
     text.push_str(&format!("id = \"{id}\"\ntitle = \"Contract {id}\"\n"));

@@ -147,6 +147,7 @@ pub fn fixture() -> Statement {
         ],
         tax: None,
         invoice: None,
+        payable_converted: None,
     }
 }
 
