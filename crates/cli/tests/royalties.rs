@@ -236,3 +236,69 @@ fn the_demo_writes_every_statement_in_every_format_and_verify_tells_issued_from_
     assert_eq!(open.status.code(), Some(1));
     assert!(stderr(&open).contains("2026-H2 is not closed"));
 }
+
+#[test]
+fn a_self_billed_payee_gets_a_numbered_invoice_with_the_reverse_charge_mention() {
+    let folder = tempfile::tempdir().unwrap();
+    let label = folder.path().join("label");
+    let home = folder.path().join("home");
+    assert!(ledgerline(&home, &["synth", "--out", label.to_str().unwrap()]).status.success());
+    // Noor Novak (P020) lives in Germany, is VAT registered and agreed to self-billing; the
+    // label is Dutch: a cross-border supply, reverse charged.
+    let parties = std::fs::read_to_string(label.join("catalog/parties.csv")).unwrap();
+    let parties: String = parties
+        .lines()
+        .map(|line| if line.starts_with("P020,") { line.replace(",US,", ",DE,").replace(",US", ",DE") } else { line.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(label.join("catalog/parties.csv"), parties + "\n").unwrap();
+    let contract = std::fs::read_to_string(label.join("contracts/C016.toml")).unwrap().replace(
+        "withholding_tax_rate = \"0.10\"\n",
+        "withholding_tax_rate = \"0.10\"\nvat_registered = true\nvat_number = \"DE123456789\"\nvat_rate = \"0\"\nself_billing = true\n",
+    );
+    std::fs::write(label.join("contracts/C016.toml"), contract).unwrap();
+
+    let path = |relative: &str| label.join(relative).to_str().unwrap().to_string();
+    let steps: Vec<Vec<String>> = vec![
+        vec!["init".into(), "--vat-number".into(), "NL001234567B01".into(), "--country".into(), "NL".into()],
+        vec!["catalog".into(), "import".into(), path("catalog/catalog.csv"), path("catalog/parties.csv")],
+        vec!["fx".into(), "import".into(), path("fx/fx-rates.csv")],
+        vec!["costs".into(), "import".into(), path("costs/costs.csv")],
+    ];
+    for step in steps {
+        let arguments: Vec<&str> = step.iter().map(String::as_str).collect();
+        let output = ledgerline(&home, &arguments);
+        assert!(output.status.success(), "{arguments:?}: {}", stderr(&output));
+    }
+    let mut contracts: Vec<String> = std::fs::read_dir(label.join("contracts")).unwrap().map(|entry| entry.unwrap().path().display().to_string()).collect();
+    contracts.sort();
+    let mut arguments = vec!["contracts", "import"];
+    arguments.extend(contracts.iter().map(String::as_str));
+    assert!(ledgerline(&home, &arguments).status.success());
+    let mut reports: Vec<String> = Vec::new();
+    for source in std::fs::read_dir(label.join("reports")).unwrap() {
+        for file in std::fs::read_dir(source.unwrap().path()).unwrap() {
+            reports.push(file.unwrap().path().display().to_string());
+        }
+    }
+    reports.sort();
+    let mut arguments = vec!["import"];
+    arguments.extend(reports.iter().map(String::as_str));
+    let imported = ledgerline(&home, &arguments);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let closed = ledgerline(&home, &["close", "2026-H1"]);
+    assert!(closed.status.success(), "{}", stderr(&closed));
+
+    let out = folder.path().join("statements");
+    let written = json(&ledgerline(&home, &["--json", "statements", "2026-H1", "--out", out.to_str().unwrap(), "--payee", "P020", "--format", "pdf"]));
+    let files: Vec<&str> = written["files"].as_array().unwrap().iter().map(|file| file.as_str().unwrap()).collect();
+    let invoice = files.iter().find(|file| file.ends_with("-invoice-SB-000001.pdf")).unwrap_or_else(|| panic!("an invoice among {files:?}"));
+    let text = std::process::Command::new("pdftotext").args([invoice, "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in ["Self-billing", "SB-000001", "DE123456789", "NL001234567B01", "Reverse charge"] {
+        assert!(text.contains(expected), "{expected} in the invoice:\n{text}");
+    }
+    // The statement of the same payee verifies; the invoice is not mistaken for it.
+    let statement = files.iter().find(|file| file.ends_with("2026-H1-P020.pdf")).unwrap();
+    assert!(ledgerline(&home, &["verify", statement]).status.success());
+}

@@ -6,6 +6,9 @@
 //! depend on the machine's fonts), and layout uses only the font's own metrics. The hash is in
 //! the document information (subject and keywords, `ledgerline-statement-sha256:<hash>`) and
 //! in the visible text (every page's footer and the "Checking this statement" section).
+//!
+//! The fonts, page geometry, colours and drawing operations are shared with the self-billing
+//! invoice ([`crate::invoice`]).
 
 use std::sync::Arc;
 
@@ -25,30 +28,30 @@ use crate::charts::{statement_charts, Anchor, Chart, Rgb, Shape, INK, MUTED};
 use crate::document::{self, Align, Block, Cell, RowStyle, Table};
 use crate::{RenderError, HASH_MARKER};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
 
-const PAGE_WIDTH: f32 = 595.276;
-const PAGE_HEIGHT: f32 = 841.89;
-const LEFT: f32 = 42.0;
-const RIGHT: f32 = PAGE_WIDTH - 42.0;
-const WIDTH: f32 = RIGHT - LEFT;
+pub(crate) const PAGE_WIDTH: f32 = 595.276;
+pub(crate) const PAGE_HEIGHT: f32 = 841.89;
+pub(crate) const LEFT: f32 = 42.0;
+pub(crate) const RIGHT: f32 = PAGE_WIDTH - 42.0;
+pub(crate) const WIDTH: f32 = RIGHT - LEFT;
 const TOP: f32 = 54.0;
 const BOTTOM: f32 = PAGE_HEIGHT - 52.0;
 
-const ACCENT: Rgb = Rgb(0x2f, 0x5f, 0x98);
-const RULE: Rgb = Rgb(0xd9, 0xde, 0xe5);
-const BAND: Rgb = Rgb(0xf0, 0xf3, 0xf7);
-const NEGATIVE: Rgb = Rgb(0xb8, 0x32, 0x32);
+pub(crate) const ACCENT: Rgb = Rgb(0x2f, 0x5f, 0x98);
+pub(crate) const RULE: Rgb = Rgb(0xd9, 0xde, 0xe5);
+pub(crate) const BAND: Rgb = Rgb(0xf0, 0xf3, 0xf7);
+pub(crate) const NEGATIVE: Rgb = Rgb(0xb8, 0x32, 0x32);
 
 /// A face for measuring text, the same shaping krilla applies when drawing.
-struct Face {
+pub(crate) struct Face {
     face: rustybuzz::Face<'static>,
     font: Font,
 }
 
 impl Face {
-    fn new(bytes: &'static [u8]) -> Result<Face, RenderError> {
+    pub(crate) fn new(bytes: &'static [u8]) -> Result<Face, RenderError> {
         let face = rustybuzz::Face::from_slice(bytes, 0).ok_or_else(|| RenderError::Pdf("the embedded font does not parse".into()))?;
         let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
         let font = Font::new(data.into(), 0).ok_or_else(|| RenderError::Pdf("the embedded font does not load".into()))?;
@@ -69,9 +72,9 @@ impl Face {
     }
 }
 
-struct Fonts {
-    regular: Face,
-    bold: Face,
+pub(crate) struct Fonts {
+    pub(crate) regular: Face,
+    pub(crate) bold: Face,
 }
 
 impl Fonts {
@@ -83,12 +86,12 @@ impl Fonts {
         }
     }
 
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+    pub(crate) fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         self.face(bold).width(text, size)
     }
 
     /// `text` cut with an ellipsis to fit `width`.
-    fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
+    pub(crate) fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
         if self.width(text, size, bold) <= width {
             return text.to_string();
         }
@@ -105,7 +108,7 @@ impl Fonts {
     }
 
     /// Greedy word wrap to `width`.
-    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    pub(crate) fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
         for word in text.split(' ') {
@@ -138,7 +141,7 @@ impl Fonts {
 }
 
 /// A drawing operation on a page, in points, y downwards (text `y` is the baseline).
-enum Op {
+pub(crate) enum Op {
     Text { x: f32, y: f32, size: f32, bold: bool, color: Rgb, text: String },
     Rect { x: f32, y: f32, width: f32, height: f32, color: Rgb },
     Line { x1: f32, y1: f32, x2: f32, y2: f32, color: Rgb, width: f32 },
@@ -408,7 +411,7 @@ fn paint(color: Rgb) -> Fill {
     Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
 }
 
-fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
+pub(crate) fn draw(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) {
     match op {
         Op::Text { x, y, size, bold, color, text } => {
             surface.set_fill(Some(paint(*color)));

@@ -53,6 +53,14 @@ pub fn write_statements(ledger: &Ledger, period: &str, folder: &Path, formats: &
             std::fs::write(&path, bytes).map_err(|error| refuse(format!("{}: cannot write: {error}", path.display()), "choose a writable folder"))?;
             files.push(path.display().to_string());
         }
+        // The self-billing invoice goes with the statement's PDF.
+        if let (Some(name), true) = (ledgerline_render::invoice_file_name(statement), formats.contains(&Format::Pdf)) {
+            let bytes = ledgerline_render::render_invoice_pdf(statement)
+                .map_err(|error| refuse(format!("invoice of {} for {period}: {error}", statement.payee), "report this: an issued invoice must always render"))?;
+            let path = folder.join(name);
+            std::fs::write(&path, bytes).map_err(|error| refuse(format!("{}: cannot write: {error}", path.display()), "choose a writable folder"))?;
+            files.push(path.display().to_string());
+        }
     }
     Ok(WrittenStatements { period: period.to_string(), folder: folder.display().to_string(), statements: chosen.len(), files })
 }
