@@ -213,6 +213,17 @@ fn the_demo_writes_every_statement_in_every_format_and_verify_tells_issued_from_
         assert!(verified.status.success(), "{format}: {}", stdout(&verified));
         assert_eq!(json(&verified)["result"], "matches");
     }
+    // The PDF shows the ledger's figures: earnings and closing balance as the close reported them.
+    let p008 = report["closed"]["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap();
+    let text = std::process::Command::new("pdftotext").args(["-layout", statements.join("2026-H1-P008.pdf").to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for figure in ["earnings", "closing_balance", "charges"] {
+        let amount = decimal(&p008[figure]).abs().format_fixed(2, ledgerline_money::RoundingMode::HalfEven);
+        let (whole, cents) = amount.split_once('.').unwrap();
+        let grouped: Vec<String> = whole.as_bytes().rchunks(3).rev().map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect();
+        let shown = format!("{}.{cents}", grouped.join(","));
+        assert!(text.contains(&shown), "{figure} {shown} in the PDF");
+    }
     // One figure changed in the CSV: the hash it claims is the issued one, the content is not.
     let csv = std::fs::read_to_string(statements.join("2026-H1-P008.csv")).unwrap();
     let earnings = report["closed"]["payees"].as_array().unwrap().iter().find(|payee| payee["payee"] == "P008").unwrap()["earnings"].as_str().unwrap().to_string();
