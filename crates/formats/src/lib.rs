@@ -32,6 +32,13 @@ pub use summary::{CurrencyTotals, FormatId, ReportSummary, MAX_DIAGNOSTICS};
 pub trait LineSink {
     type Error;
     fn accept(&mut self, line: SaleLine) -> Result<(), Self::Error>;
+
+    /// Takes a line the parser keeps and refills for its next row, which saves allocating the
+    /// text fields of every line when the sink only reads them (the importer copies them into
+    /// Parquet columns). The default hands a copy to [`accept`](LineSink::accept).
+    fn accept_borrowed(&mut self, line: &SaleLine) -> Result<(), Self::Error> {
+        self.accept(line.clone())
+    }
 }
 
 impl LineSink for Vec<SaleLine> {

@@ -261,8 +261,12 @@ impl MappingFile {
                 }
                 (None, None, None) => (Vec::new(), false),
             };
+            // Sorted by key and without duplicates, through a BTreeMap; then a vector, which is
+            // quicker to scan for the few keys a map has.
             let map = spec.map.as_ref().map(|map| {
-                map.iter().map(|(key, value)| (key.trim().to_lowercase(), value.clone())).collect::<BTreeMap<_, _>>()
+                let lower_cased: BTreeMap<String, String> =
+                    map.iter().map(|(key, value)| (key.trim().to_lowercase(), value.clone())).collect();
+                lower_cased.into_iter().collect::<Vec<_>>()
             });
             let pattern = spec.format.as_deref().map(DatePattern::compile).transpose()?;
             Ok(BoundField {
@@ -336,7 +340,8 @@ struct BoundField {
     sum: bool,
     value: Option<String>,
     default: Option<String>,
-    map: Option<BTreeMap<String, String>>,
+    /// Lower-cased keys, sorted.
+    map: Option<Vec<(String, String)>>,
     pattern: Option<DatePattern>,
 }
 
@@ -395,18 +400,146 @@ pub struct BoundMapping {
     fx_rate: Option<BoundField>,
 }
 
+/// What converting a row into a reused line gave.
+#[derive(Debug)]
+pub enum Conversion<'line> {
+    Line(&'line SaleLine),
+    /// A row the mapping says is not a sale (a payout, a total).
+    Skipped,
+    Rejected(Vec<CellProblem>),
+}
+
+/// The cells of one row, by index from 0: a slice of strings, or a record as the delimited
+/// reader split it (which saves collecting every row's cells into a vector).
+pub trait Cells {
+    fn cell(&self, index: usize) -> Option<&str>;
+    fn count(&self) -> usize;
+}
+
+impl Cells for [&str] {
+    fn cell(&self, index: usize) -> Option<&str> {
+        self.get(index).copied()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// The text fields of a sale line. Reading a report refills the buffers of the previous line
+/// instead of allocating eight strings per row.
+#[derive(Default)]
+struct TextBuffers {
+    service: String,
+    reported_upc: String,
+    reported_isrc: String,
+    catalog_number: String,
+    proprietary_id: String,
+    release_title: String,
+    track_title: String,
+    artist: String,
+}
+
+impl TextBuffers {
+    fn recycle(line: Option<SaleLine>) -> TextBuffers {
+        let Some(line) = line else { return TextBuffers::default() };
+        TextBuffers {
+            service: line.service,
+            reported_upc: line.reported_upc,
+            reported_isrc: line.reported_isrc,
+            catalog_number: line.catalog_number,
+            proprietary_id: line.proprietary_id,
+            release_title: line.release_title,
+            track_title: line.track_title,
+            artist: line.artist,
+        }
+    }
+}
+
+fn refill(mut buffer: String, value: &str) -> String {
+    buffer.clear();
+    buffer.push_str(value);
+    buffer
+}
+
+/// The last text a field held and the value it parsed to: report cells repeat row after row
+/// (the statement's dates, the currency), so most rows are parsed by one comparison.
+#[derive(Debug)]
+struct Memo<T> {
+    text: String,
+    value: Option<T>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Memo<T> {
+        Memo { text: String::new(), value: None }
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The value of `text`, parsed by `parse` unless it is the text of last time. Only
+    /// successes are kept: a failure is parsed again to report it.
+    fn get<E>(&mut self, text: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, E> {
+        match &self.value {
+            Some(value) if self.text == text => return Ok(value.clone()),
+            _ => {}
+        }
+        let value = parse(text)?;
+        self.text = refill(std::mem::take(&mut self.text), text);
+        self.value = Some(value.clone());
+        Ok(value)
+    }
+}
+
+/// What converting rows one after another keeps from row to row: the previous line, whose
+/// text buffers the next row refills, and the last values of the fields that repeat.
+#[derive(Debug, Default)]
+pub struct RowState {
+    line: Option<SaleLine>,
+    sale_period: Memo<DateValue>,
+    sale_start: Memo<DateValue>,
+    sale_end: Memo<DateValue>,
+    reporting_month: Memo<DateValue>,
+    currency: Memo<Currency>,
+    original_currency: Memo<Currency>,
+    /// Reports list a product's or a track's sales together.
+    upc: Memo<Icpn>,
+    isrc: Memo<Isrc>,
+    /// Territories by two-letter upper-case code (`b'A'..=b'Z'` squared), the usual cell;
+    /// other spellings are parsed every time.
+    territories: Vec<Option<Territory>>,
+}
+
+impl RowState {
+    fn territory(&mut self, text: &str) -> Result<Territory, ledgerline_model::TerritoryError> {
+        let slot = match text.as_bytes() {
+            [first @ b'A'..=b'Z', second @ b'A'..=b'Z'] => usize::from(first - b'A') * 26 + usize::from(second - b'A'),
+            _ => return Territory::parse(text),
+        };
+        if self.territories.is_empty() {
+            self.territories = vec![None; 26 * 26];
+        }
+        if let Some(territory) = self.territories[slot] {
+            return Ok(territory);
+        }
+        let territory = Territory::parse(text)?;
+        self.territories[slot] = Some(territory);
+        Ok(territory)
+    }
+}
+
 /// Reads cells of one row and collects every problem, so a row reports all its bad cells.
-struct RowReader<'row> {
-    cells: &'row [&'row str],
+struct RowReader<'row, C: Cells + ?Sized> {
+    cells: &'row C,
     problems: Vec<CellProblem>,
 }
 
-impl<'row> RowReader<'row> {
+impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
     /// The first non-empty trimmed cell of the field's columns, with its position in
     /// `columns`; empty when there is none (spreadsheet exports drop trailing empty cells).
     fn cell(&self, field: &BoundField) -> (usize, &'row str) {
         for (position, index) in field.columns.iter().enumerate() {
-            let cell = self.cells.get(*index).map_or("", |cell| cell.trim());
+            let cell = self.cells.cell(*index).map_or("", str::trim);
             if !cell.is_empty() {
                 return (position, cell);
             }
@@ -434,13 +567,22 @@ impl<'row> RowReader<'row> {
         let mapped = if chosen.is_ascii() {
             map.iter().find(|(key, _)| key.eq_ignore_ascii_case(chosen)).map(|(_, mapped)| mapped)
         } else {
-            map.get(&chosen.to_lowercase())
+            let lower = chosen.to_lowercase();
+            map.binary_search_by(|(key, _)| key.as_str().cmp(&lower)).ok().map(|index| &map[index].1)
         };
         match (mapped, &field.default) {
             (Some(mapped), _) => Cow::Borrowed(mapped.as_str()),
             (None, Some(default)) => Cow::Borrowed(default.as_str()),
             (None, None) => Cow::Borrowed(chosen),
         }
+    }
+
+    /// [`value`](Self::value) of a field the mapping may leave out; empty when it does.
+    fn optional_value<'value>(&self, field: &'value Option<BoundField>) -> Cow<'value, str>
+    where
+        'row: 'value,
+    {
+        field.as_ref().map_or(Cow::Borrowed(""), |field| self.value(field))
     }
 
     fn problem(&mut self, field: &BoundField, value: &str, reason: impl Into<String>) {
@@ -457,10 +599,10 @@ impl<'row> RowReader<'row> {
         });
     }
 
-    fn date(&mut self, field: &BoundField) -> Option<DateValue> {
+    fn date(&mut self, field: &BoundField, memo: &mut Memo<DateValue>) -> Option<DateValue> {
         let text = self.value(field);
         let pattern = field.pattern.as_ref()?;
-        match pattern.parse(&text) {
+        match memo.get(&text, |text| pattern.parse(text)) {
             Ok(value) => Some(value),
             Err(reason) => {
                 let reason = if text.is_empty() { "the date is missing".to_string() } else { reason };
@@ -502,7 +644,7 @@ impl<'row> RowReader<'row> {
         let mut any = false;
         let mut all_valid = true;
         for (position, index) in field.columns.iter().enumerate() {
-            let cell = self.cells.get(*index).map_or("", |cell| cell.trim());
+            let cell = self.cells.cell(*index).map_or("", str::trim);
             if cell.is_empty() {
                 continue;
             }
@@ -520,9 +662,9 @@ impl<'row> RowReader<'row> {
     }
 }
 
-fn condition_holds(conditions: &[BoundCondition], cells: &[&str]) -> bool {
+fn condition_holds<C: Cells + ?Sized>(conditions: &[BoundCondition], cells: &C) -> bool {
     conditions.iter().any(|condition| {
-        let cell = cells.get(condition.column).map_or("", |cell| cell.trim());
+        let cell = cells.cell(condition.column).map_or("", str::trim);
         condition.values.iter().any(|value| cell.eq_ignore_ascii_case(value))
     })
 }
@@ -530,14 +672,35 @@ fn condition_holds(conditions: &[BoundCondition], cells: &[&str]) -> bool {
 impl BoundMapping {
     /// Converts one row. `line_number` is the row's line in the decoded text.
     pub fn convert(&self, cells: &[&str], line_number: u64) -> RowOutcome {
-        if cells.iter().all(|cell| cell.trim().is_empty()) || condition_holds(&self.skip_rows_where, cells) {
-            return RowOutcome::Skipped;
+        let mut state = RowState::default();
+        match self.convert_into(cells, line_number, &mut state) {
+            Conversion::Line(_) => {}
+            Conversion::Skipped => return RowOutcome::Skipped,
+            Conversion::Rejected(problems) => return RowOutcome::Rejected(problems),
+        }
+        state.line.map_or(RowOutcome::Skipped, |line| RowOutcome::Line(Box::new(line)))
+    }
+
+    /// Converts one row of a stream of rows; `state` carries what the previous rows leave
+    /// for the next (see [`RowState`]), so that streaming a report allocates next to nothing.
+    pub fn convert_into<'state, C: Cells + ?Sized>(
+        &self,
+        cells: &C,
+        line_number: u64,
+        state: &'state mut RowState,
+    ) -> Conversion<'state> {
+        let all_empty = (0..cells.count()).all(|index| cells.cell(index).is_none_or(|cell| cell.trim().is_empty()));
+        if all_empty || condition_holds(&self.skip_rows_where, cells) {
+            return Conversion::Skipped;
         }
         let mut row = RowReader { cells, problems: Vec::new() };
         let (sale_start, sale_end) = match (&self.sale_period, &self.sale_start, &self.sale_end) {
-            (_, Some(start), Some(end)) => (row.date(start).map(DateValue::first_day), row.date(end).map(DateValue::last_day)),
+            (_, Some(start), Some(end)) => (
+                row.date(start, &mut state.sale_start).map(DateValue::first_day),
+                row.date(end, &mut state.sale_end).map(DateValue::last_day),
+            ),
             (Some(period), _, _) => {
-                let value = row.date(period);
+                let value = row.date(period, &mut state.sale_period);
                 (value.map(DateValue::first_day), value.map(DateValue::last_day))
             }
             _ => (None, None),
@@ -546,15 +709,15 @@ impl BoundMapping {
             if row.value(field).is_empty() {
                 None
             } else {
-                row.date(field).map(DateValue::month)
+                row.date(field, &mut state.reporting_month).map(DateValue::month)
             }
         });
-        let service = row.value(&self.service).into_owned();
+        let service = row.value(&self.service);
         if service.is_empty() {
             row.problem(&self.service, "", "the service (store) is missing");
         }
         let territory_text = row.value(&self.territory);
-        let territory = match Territory::parse(&territory_text) {
+        let territory = match state.territory(&territory_text) {
             Ok(territory) => Some(territory),
             Err(error) => {
                 row.problem(&self.territory, &territory_text, error.to_string());
@@ -582,13 +745,11 @@ impl BoundMapping {
                 _ => Tier::Other,
             },
         };
-        let optional_text =
-            |row: &RowReader, field: &Option<BoundField>| field.as_ref().map(|field| row.value(field).into_owned()).unwrap_or_default();
-        let reported_upc = optional_text(&row, &self.upc);
+        let reported_upc = row.optional_value(&self.upc);
         let upc = if reported_upc.is_empty() {
             None
         } else {
-            match Icpn::parse(&reported_upc) {
+            match state.upc.get(&reported_upc, Icpn::parse) {
                 Ok(upc) => Some(upc),
                 Err(error) => {
                     if let Some(field) = &self.upc {
@@ -598,11 +759,11 @@ impl BoundMapping {
                 }
             }
         };
-        let reported_isrc = optional_text(&row, &self.isrc);
+        let reported_isrc = row.optional_value(&self.isrc);
         let isrc = if reported_isrc.is_empty() {
             None
         } else {
-            match Isrc::parse(&reported_isrc) {
+            match state.isrc.get(&reported_isrc, Isrc::parse) {
                 Ok(isrc) => Some(isrc),
                 Err(error) => {
                     if let Some(field) = &self.isrc {
@@ -630,7 +791,7 @@ impl BoundMapping {
         };
         let net = row.decimal(&self.net, self.number_style, "net amount");
         let currency_text = row.value(&self.currency);
-        let currency = match Currency::parse(&currency_text) {
+        let currency = match state.currency.get(&currency_text, Currency::parse) {
             Ok(currency) => Some(currency),
             Err(error) => {
                 row.problem(&self.currency, &currency_text, error.to_string());
@@ -640,7 +801,7 @@ impl BoundMapping {
         let original_currency = match &self.original_currency {
             Some(field) if !row.value(field).is_empty() => {
                 let text = row.value(field);
-                match Currency::parse(&text) {
+                match state.original_currency.get(&text, Currency::parse) {
                     Ok(currency) => Some(currency),
                     Err(error) => {
                         row.problem(field, &text, error.to_string());
@@ -657,32 +818,33 @@ impl BoundMapping {
         let (Some(sale_start), Some(sale_end), Some(territory), Some(usage), Some(units), Some(net), Some(currency)) =
             (sale_start, sale_end, territory, usage, units, net, currency)
         else {
-            return RowOutcome::Rejected(row.problems);
+            return Conversion::Rejected(row.problems);
         };
         if !row.problems.is_empty() {
-            return RowOutcome::Rejected(row.problems);
+            return Conversion::Rejected(row.problems);
         }
         let negate = condition_holds(&self.negate_rows_where, cells);
         let sign = |value: Decimal| if negate && value.is_positive() { -value } else { value };
         let units = if negate && units > 0 { -units } else { units };
-        RowOutcome::Line(Box::new(SaleLine {
+        let buffers = TextBuffers::recycle(state.line.take());
+        Conversion::Line(state.line.insert(SaleLine {
             line_number,
             sale_start,
             sale_end,
             reporting_month,
-            service,
+            service: refill(buffers.service, &service),
             territory,
             usage,
             tier,
-            reported_upc,
-            reported_isrc,
+            reported_upc: refill(buffers.reported_upc, &reported_upc),
+            reported_isrc: refill(buffers.reported_isrc, &reported_isrc),
             upc,
             isrc,
-            catalog_number: optional_text(&row, &self.catalog_number),
-            proprietary_id: optional_text(&row, &self.proprietary_id),
-            release_title: optional_text(&row, &self.release_title),
-            track_title: optional_text(&row, &self.track_title),
-            artist: optional_text(&row, &self.artist),
+            catalog_number: refill(buffers.catalog_number, &row.optional_value(&self.catalog_number)),
+            proprietary_id: refill(buffers.proprietary_id, &row.optional_value(&self.proprietary_id)),
+            release_title: refill(buffers.release_title, &row.optional_value(&self.release_title)),
+            track_title: refill(buffers.track_title, &row.optional_value(&self.track_title)),
+            artist: refill(buffers.artist, &row.optional_value(&self.artist)),
             units,
             gross: gross.map(sign),
             net: sign(net),

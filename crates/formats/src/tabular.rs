@@ -1,14 +1,17 @@
 //! Delimited reports (CSV, TSV, `;`, `|`) read through a mapping: finding the header among
 //! preamble rows, the delimiter and the number style, then streaming rows into sale lines.
 
-use std::io::{BufRead, Read};
+mod records;
+
+use std::io::BufRead;
 
 use ledgerline_money::NumberStyle;
 
 use crate::diagnostic::Diagnostic;
-use crate::mapping::{normalise_column_name, BoundMapping, MappingFile, RowOutcome};
+use crate::mapping::{normalise_column_name, BoundMapping, Conversion, MappingFile, RowState};
 use crate::summary::ReportSummary;
 use crate::LineSink;
+use records::RecordSplitter;
 
 /// Delimiters tried, in order of how common they are in royalty reports.
 const DELIMITERS: [u8; 4] = [b'\t', b',', b';', b'|'];
@@ -16,62 +19,6 @@ const DELIMITERS: [u8; 4] = [b'\t', b',', b';', b'|'];
 const HEADER_SEARCH_ROWS: usize = 20;
 /// Rows after the header examined to decide the number style.
 const NUMBER_STYLE_SAMPLE_ROWS: usize = 200;
-
-/// Finds the line a CSV record starts on. The csv crate's own line numbers drift with CRLF
-/// line endings and blank lines, and a diagnostic must name the right line, so this reader
-/// keeps a window of the bytes it hands to the parser and counts newlines up to each record.
-struct LineTracker<R> {
-    inner: R,
-    /// Recent bytes; `window[0]` is at offset `window_start`.
-    window: Vec<u8>,
-    window_start: u64,
-    /// Offset and line reached by the last lookup (lookups only move forward).
-    cursor_offset: u64,
-    cursor_line: u64,
-}
-
-/// Bytes kept behind the parser: more than the csv reader's buffer, so a record's start is
-/// always still in the window when it is looked up.
-const TRACKER_WINDOW_BYTES: usize = 2 * 1024 * 1024;
-
-impl<R: Read> LineTracker<R> {
-    fn new(inner: R) -> LineTracker<R> {
-        LineTracker { inner, window: Vec::new(), window_start: 0, cursor_offset: 0, cursor_line: 1 }
-    }
-
-    /// The line of the record whose position the csv crate reports as `byte`: skip the line
-    /// terminators the parser counts as part of the record's start, then count newlines.
-    fn line_of_record(&mut self, byte: u64) -> u64 {
-        let mut start = byte.max(self.cursor_offset);
-        while let Some(&next) = self.window.get((start - self.window_start) as usize) {
-            if next != b'\n' && next != b'\r' {
-                break;
-            }
-            start += 1;
-        }
-        let from = (self.cursor_offset - self.window_start) as usize;
-        let to = ((start - self.window_start) as usize).min(self.window.len());
-        if from < to {
-            self.cursor_line += memchr::memchr_iter(b'\n', &self.window[from..to]).count() as u64;
-        }
-        self.cursor_offset = start.max(self.cursor_offset);
-        self.cursor_line
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let read = self.inner.read(buffer)?;
-        if self.window.len() + read > TRACKER_WINDOW_BYTES && self.cursor_offset > self.window_start {
-            // Drop what lies behind the cursor; it is never looked at again.
-            let behind = ((self.cursor_offset - self.window_start) as usize).min(self.window.len());
-            self.window.drain(..behind);
-            self.window_start += behind as u64;
-        }
-        self.window.extend_from_slice(&buffer[..read]);
-        Ok(read)
-    }
-}
 
 /// What the sniffer decided about a delimited file.
 #[derive(Clone, Debug)]
@@ -93,22 +40,13 @@ pub struct UnknownLayout {
 }
 
 fn records_of(sample: &[u8], delimiter: u8, limit: usize) -> Vec<(u64, Vec<String>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(LineTracker::new(sample));
+    let mut splitter = RecordSplitter::new(sample, delimiter);
     let mut records = Vec::new();
-    let mut record = csv::StringRecord::new();
     // The sample may end mid-record or mid-character; stop at the first error.
     while records.len() < limit {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let byte = record.position().map_or(0, csv::Position::byte);
-                let line = reader.get_mut().line_of_record(byte);
-                records.push((line, record.iter().map(str::to_string).collect()));
-            }
-            Ok(false) | Err(_) => break,
+        match splitter.next_record() {
+            Ok(Some(record)) => records.push((record.line, record.iter().map(str::to_string).collect())),
+            Ok(None) | Err(_) => break,
         }
     }
     records
@@ -263,37 +201,28 @@ pub fn read_rows<R: BufRead, S: LineSink>(
         line: shape.header_line,
         message,
     })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(shape.delimiter)
-        .buffer_capacity(256 * 1024)
-        .from_reader(LineTracker::new(text));
-    let mut record = csv::StringRecord::new();
+    let mut splitter = RecordSplitter::new(text, shape.delimiter);
+    let mut row_state = RowState::default();
     let mut summary = ReportSummary::default();
     let mut rows_after_header: u64 = 0;
     loop {
-        let more = reader.read_record(&mut record).map_err(|error| TableError::Read {
+        let record = splitter.next_record().map_err(|error| TableError::Read {
             file: file_label.to_string(),
-            message: describe_csv_error(&error),
+            message: error.to_string(),
         })?;
-        if !more {
-            break;
-        }
-        let byte = record.position().map_or(0, csv::Position::byte);
-        let line = reader.get_mut().line_of_record(byte);
+        let Some(record) = record else { break };
+        let line = record.line;
         if line <= shape.header_line {
             continue;
         }
         rows_after_header += 1;
-        let cells: Vec<&str> = record.iter().collect();
-        match bound.convert(&cells, line) {
-            RowOutcome::Line(sale_line) => {
-                summary.count_line(&sale_line);
-                sink.accept(*sale_line).map_err(TableError::Sink)?;
+        match bound.convert_into(&record, line, &mut row_state) {
+            Conversion::Line(sale_line) => {
+                summary.count_line(sale_line);
+                sink.accept_borrowed(sale_line).map_err(TableError::Sink)?;
             }
-            RowOutcome::Skipped => summary.skipped += 1,
-            RowOutcome::Rejected(problems) => {
+            Conversion::Skipped => summary.skipped += 1,
+            Conversion::Rejected(problems) => {
                 summary.rejected += 1;
                 for problem in problems {
                     let mut diagnostic = Diagnostic::error(file_label, line, problem.reason);
@@ -309,16 +238,6 @@ pub fn read_rows<R: BufRead, S: LineSink>(
         return Err(TableError::HeaderOnly { file: file_label.to_string() });
     }
     Ok((bound, summary))
-}
-
-fn describe_csv_error(error: &csv::Error) -> String {
-    match error.kind() {
-        csv::ErrorKind::Io(io_error) => io_error.to_string(),
-        csv::ErrorKind::Utf8 { pos, err } => {
-            format!("line {}: invalid UTF-8 in field {}", pos.as_ref().map_or(0, csv::Position::line), err.field() + 1)
-        }
-        _ => error.to_string(),
-    }
 }
 
 #[cfg(test)]

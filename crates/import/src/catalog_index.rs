@@ -42,11 +42,22 @@ impl CatalogIndex {
         if line.upc.as_ref().is_some_and(|upc| self.product_codes.contains(upc.as_str())) {
             return true;
         }
-        if !line.catalog_number.is_empty() && self.catalog_numbers.contains(&line.catalog_number.to_uppercase()) {
-            return true;
+        if !line.catalog_number.is_empty() && !self.catalog_numbers.is_empty() {
+            // Catalog numbers are compared upper-cased; most already are, and this runs once
+            // per report line, so only the others are copied.
+            let number = &line.catalog_number;
+            let known = if number.bytes().any(|byte| byte.is_ascii_lowercase()) || !number.is_ascii() {
+                self.catalog_numbers.contains(&number.to_uppercase())
+            } else {
+                self.catalog_numbers.contains(number.as_str())
+            };
+            if known {
+                return true;
+            }
         }
-        [&line.proprietary_id, &line.reported_isrc, &line.reported_upc, &line.catalog_number]
-            .iter()
-            .any(|value| !value.is_empty() && self.aliases.contains(value.as_str()))
+        !self.aliases.is_empty()
+            && [&line.proprietary_id, &line.reported_isrc, &line.reported_upc, &line.catalog_number]
+                .iter()
+                .any(|value| !value.is_empty() && self.aliases.contains(value.as_str()))
     }
 }

@@ -149,105 +149,39 @@ fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError
     Ok((hex, size))
 }
 
-/// Lines travel to the lake writer in batches of this many, on a second thread, so parsing and
-/// Parquet encoding run on both cores.
-const LINES_PER_BATCH: usize = 4096;
-/// Batches in flight between the threads: enough to absorb jitter, small enough to keep memory
-/// bounded whatever the report's size.
-const BATCHES_IN_FLIGHT: usize = 4;
-
-/// Counts how many lines the catalog knows and hands them, in batches, to the lake writer
-/// thread.
+/// Counts how many lines the catalog knows and hands them to the lake writer (which encodes
+/// Parquet on a thread of its own).
 struct MatchingSink<'a> {
     catalog: &'a CatalogIndex,
-    batch: Vec<SaleLine>,
-    sender: std::sync::mpsc::SyncSender<Vec<SaleLine>>,
-    staging: std::path::PathBuf,
+    lake: LakeWriter,
     matched: u64,
     unmatched: u64,
-}
-
-impl MatchingSink<'_> {
-    fn send_batch(&mut self) -> Result<(), LakeError> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(LINES_PER_BATCH));
-        // The writer thread stops receiving only after an error of its own, which the caller
-        // collects when it joins the thread.
-        self.sender.send(batch).map_err(|_| LakeError::WriterFailed { path: self.staging.clone() })
-    }
 }
 
 impl LineSink for MatchingSink<'_> {
     type Error = LakeError;
 
     fn accept(&mut self, line: SaleLine) -> Result<(), LakeError> {
-        if self.catalog.matches(&line) {
+        self.accept_borrowed(&line)
+    }
+
+    fn accept_borrowed(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        if self.catalog.matches(line) {
             self.matched += 1;
         } else {
             self.unmatched += 1;
         }
-        self.batch.push(line);
-        if self.batch.len() >= LINES_PER_BATCH {
-            self.send_batch()?;
-        }
-        Ok(())
+        self.lake.accept_borrowed(line)
     }
 }
 
-/// What reading every part produced: the summaries, or the first error; and the lake writer
-/// (or its own error), with the matched and unmatched counts.
-struct ReadOutcome {
-    summaries: Result<Vec<PartSummary>, ImportError>,
-    lake: Result<LakeWriter, LakeError>,
-    matched: u64,
-    unmatched: u64,
-}
-
-/// Reads the parts on this thread while another writes the lines to the lake.
+/// Reads every part into the lake writer; returns the summaries, or the first error.
 fn read_into_lake(
     parts: &[ledgerline_formats::source::ReportPart],
     detections: &[report::Detection],
-    lake: LakeWriter,
-    catalog: &CatalogIndex,
-) -> ReadOutcome {
-    let staging = lake.staging_path().to_path_buf();
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<SaleLine>>(BATCHES_IN_FLIGHT);
-    std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> Result<LakeWriter, LakeError> {
-            let mut lake = lake;
-            for batch in receiver {
-                for line in batch {
-                    lake.accept(line)?;
-                }
-            }
-            Ok(lake)
-        });
-        let mut sink =
-            MatchingSink { catalog, batch: Vec::with_capacity(LINES_PER_BATCH), sender, staging, matched: 0, unmatched: 0 };
-        let mut summaries = Vec::with_capacity(parts.len());
-        let mut failure = None;
-        for (part, detection) in parts.iter().zip(detections) {
-            match report::read(part, detection, &mut sink) {
-                Ok(summary) => summaries.push(summary),
-                Err(error) => {
-                    failure = Some(ImportError::from_read(error));
-                    break;
-                }
-            }
-        }
-        if failure.is_none() {
-            if let Err(error) = sink.send_batch() {
-                failure = Some(ImportError::Lake(error));
-            }
-        }
-        let MatchingSink { matched, unmatched, sender, .. } = sink;
-        // Closing the channel tells the writer the lines are complete.
-        drop(sender);
-        let lake = writer.join().unwrap_or_else(|_| Err(LakeError::WriterFailed { path: std::path::PathBuf::new() }));
-        ReadOutcome { summaries: failure.map_or(Ok(summaries), Err), lake, matched, unmatched }
-    })
+    sink: &mut MatchingSink,
+) -> Result<Vec<PartSummary>, ImportError> {
+    parts.iter().zip(detections).map(|(part, detection)| report::read(part, detection, sink).map_err(ImportError::from_read)).collect()
 }
 
 /// Imports one file. `label` is how the user named it (kept in messages and the record).
@@ -286,11 +220,9 @@ pub fn import_file(
     for part in &parts {
         detections.push(report::detect::<LakeError>(part, &registry, force_dsr).map_err(ImportError::from_read)?);
     }
-    let outcome = read_into_lake(&parts, &detections, LakeWriter::create(lake_root, &content_sha256)?, catalog);
-    // The writer's own error explains a failed hand-over better than the hand-over does.
-    let lake = outcome.lake?;
-    let summaries = outcome.summaries?;
-    let (matched, unmatched) = (outcome.matched, outcome.unmatched);
+    let mut sink = MatchingSink { catalog, lake: LakeWriter::create(lake_root, &content_sha256)?, matched: 0, unmatched: 0 };
+    let summaries = read_into_lake(&parts, &detections, &mut sink)?;
+    let MatchingSink { lake, matched, unmatched, .. } = sink;
 
     let mut diagnostics: Vec<Diagnostic> = summaries.iter().flat_map(|summary| summary.summary.diagnostics.iter().cloned()).collect();
     let diagnostics_total: u64 = summaries.iter().map(|summary| summary.summary.diagnostics_total).sum();

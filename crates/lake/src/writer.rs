@@ -4,7 +4,9 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use arrow_array::builder::{
     Date32Builder, Decimal128Builder, Int64Builder, StringBuilder, UInt64Builder,
@@ -16,7 +18,7 @@ use ledgerline_money::Decimal;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::{WriterProperties, WriterPropertiesPtr};
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
 use parquet::schema::types::ColumnPath;
 
 use crate::error::LakeError;
@@ -73,10 +75,14 @@ impl Default for WriterOptions {
 /// visible. A writer dropped before `finish` deletes its staging folder; one that is never
 /// dropped (a crash) leaves it for [`remove_leftovers`](crate::remove_leftovers).
 ///
+/// Two cores share the work: the caller's thread copies lines into Arrow columns, and a thread
+/// of the writer's own encodes full batches into Parquet (the larger half of the cost). An
+/// error on that thread is returned by the next `accept` or by `finish`.
+///
 /// Memory is bounded whatever the report size: one batch of lines in Arrow builders
-/// ([`WriterOptions::batch_rows`]), one row group being encoded by Parquet
-/// ([`WriterOptions::row_group_bytes`]) and the footer metadata of one part file
-/// ([`WriterOptions::part_bytes`]).
+/// ([`WriterOptions::batch_rows`]) plus [`BATCHES_IN_FLIGHT`] handed over, one row group being
+/// encoded by Parquet ([`WriterOptions::row_group_bytes`]) and the footer metadata of one part
+/// file ([`WriterOptions::part_bytes`]).
 #[derive(Debug)]
 pub struct LakeWriter {
     lake_root: PathBuf,
@@ -84,14 +90,57 @@ pub struct LakeWriter {
     staging_dir: PathBuf,
     options: WriterOptions,
     schema: SchemaRef,
-    properties: WriterPropertiesPtr,
     columns: Columns,
-    part: Option<Part>,
-    closed_parts: usize,
+    /// `None` once finished or failed.
+    encoder: Option<Encoder>,
     rows: u64,
     failed: bool,
     /// Set once the staging folder is handed to a [`StagedImport`] or removed.
     released: bool,
+}
+
+/// Full batches waiting for the encoder thread: enough to absorb jitter between the threads,
+/// few enough to keep memory bounded.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// The handle on the thread that encodes batches into part files.
+#[derive(Debug)]
+struct Encoder {
+    batches: SyncSender<RecordBatch>,
+    thread: JoinHandle<Result<usize, LakeError>>,
+}
+
+impl Encoder {
+    fn start(parts: PartFiles) -> Result<Encoder, LakeError> {
+        let staging_dir = parts.staging_dir.clone();
+        let (batches, received) = sync_channel::<RecordBatch>(BATCHES_IN_FLIGHT);
+        let thread = std::thread::Builder::new()
+            .name("lake-encoder".to_string())
+            .spawn(move || parts.write_all(received))
+            .map_err(LakeError::io("start the Parquet encoder for", staging_dir))?;
+        Ok(Encoder { batches, thread })
+    }
+
+    /// Waits for every batch to be written and the last part closed; returns the number of
+    /// part files.
+    fn finish(self, staging_dir: &Path) -> Result<usize, LakeError> {
+        drop(self.batches);
+        self.thread.join().unwrap_or_else(|_| {
+            Err(LakeError::WriterFailed {
+                path: staging_dir.to_path_buf(),
+            })
+        })
+    }
+}
+
+/// The part files of one import, owned by the encoder thread.
+struct PartFiles {
+    staging_dir: PathBuf,
+    schema: SchemaRef,
+    properties: WriterPropertiesPtr,
+    part_bytes: u64,
+    part: Option<Part>,
+    closed_parts: usize,
 }
 
 #[derive(Debug)]
@@ -100,156 +149,23 @@ struct Part {
     writer: ArrowWriter<File>,
 }
 
-impl LakeWriter {
-    /// Starts writing the import `import_key` (the report's SHA-256, 64 lower-case hex digits)
-    /// into a new staging folder `lake_root/.staging/<import_key>-<pid>-<counter>/`.
-    pub fn create(lake_root: &Path, import_key: &str) -> Result<LakeWriter, LakeError> {
-        LakeWriter::create_with(lake_root, import_key, WriterOptions::default())
-    }
-
-    /// [`create`](LakeWriter::create) with explicit sizes.
-    pub fn create_with(
-        lake_root: &Path,
-        import_key: &str,
-        options: WriterOptions,
-    ) -> Result<LakeWriter, LakeError> {
-        check_import_key(lake_root, import_key)?;
-        let options = WriterOptions {
-            batch_rows: options.batch_rows.max(1),
-            batch_text_bytes: options.batch_text_bytes.max(1),
-            row_group_rows: options.row_group_rows.max(1),
-            row_group_bytes: options.row_group_bytes.max(1),
-            part_bytes: options.part_bytes.max(1),
-            zstd_level: options.zstd_level,
-        };
-        let staging_root = lake_root.join(STAGING_DIR);
-        ensure_dir(&staging_root)?;
-        let staging_dir = new_staging_path(lake_root, import_key, "");
-        fs::create_dir(&staging_dir)
-            .map_err(LakeError::io("create staging folder", &staging_dir))?;
-        let properties =
-            writer_properties(import_key, &options).map_err(|source| LakeError::Parquet {
-                action: "configuring",
-                path: staging_dir.clone(),
-                source,
-            })?;
-        let columns = Columns::new(options.batch_rows)
-            .map_err(LakeError::arrow("preparing columns for", &staging_dir))?;
-        Ok(LakeWriter {
-            lake_root: lake_root.to_path_buf(),
-            import_key: import_key.to_string(),
-            staging_dir,
-            options,
-            schema: lake_schema(),
-            properties: Arc::new(properties),
-            columns,
-            part: None,
-            closed_parts: 0,
-            rows: 0,
-            failed: false,
-            released: false,
-        })
-    }
-
-    /// The staging folder being written.
-    pub fn staging_path(&self) -> &Path {
-        &self.staging_dir
-    }
-
-    /// Lines accepted so far.
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    /// Writes what is buffered, closes the last part, fsyncs every file, the staging folder and
-    /// its parent. An import without lines still gets one part file (schema only), so that
-    /// every published import has the same shape.
-    pub fn finish(mut self) -> Result<StagedImport, LakeError> {
-        if self.failed {
-            return Err(LakeError::WriterFailed {
-                path: self.staging_dir.clone(),
-            });
+impl PartFiles {
+    /// Writes batches until the channel closes, then closes the last part. Every import has at
+    /// least one part file (the first is opened before any line arrives).
+    fn write_all(mut self, batches: Receiver<RecordBatch>) -> Result<usize, LakeError> {
+        for batch in batches {
+            self.write(&batch)?;
         }
-        self.write_batch()?;
         if self.part.is_none() && self.closed_parts == 0 {
             self.open_part()?;
         }
         self.close_part()?;
-        sync_dir(&self.staging_dir)?;
-        sync_dir(&self.lake_root.join(STAGING_DIR))?;
-        self.released = true;
-        Ok(StagedImport {
-            lake_root: self.lake_root.clone(),
-            import_key: self.import_key.clone(),
-            staging_dir: self.staging_dir.clone(),
-            rows: self.rows,
-            parts: self.closed_parts,
-            consumed: false,
-        })
+        Ok(self.closed_parts)
     }
 
-    fn push(&mut self, line: SaleLine) -> Result<(), LakeError> {
-        let text_bytes = line.service.len()
-            + line.reported_upc.len()
-            + line.reported_isrc.len()
-            + line.catalog_number.len()
-            + line.proprietary_id.len()
-            + line.release_title.len()
-            + line.track_title.len()
-            + line.artist.len()
-            + 64;
-        if text_bytes > MAX_LINE_TEXT_BYTES {
-            return Err(self.unstorable(
-                &line,
-                format!("its text fields hold {text_bytes} bytes; at most {MAX_LINE_TEXT_BYTES} are stored"),
-            ));
-        }
-        for (name, value) in [
-            (column::GROSS, line.gross),
-            (column::NET, Some(line.net)),
-            (column::FX_RATE, line.fx_rate),
-        ] {
-            if let Some(value) = value {
-                if !fits_money_column(value) {
-                    return Err(self.unstorable(
-                        &line,
-                        format!("{name} {value} has more than {MONEY_PRECISION} digits"),
-                    ));
-                }
-            }
-        }
-        if self.columns.rows > 0
-            && self.columns.text_bytes + text_bytes > self.options.batch_text_bytes
-        {
-            self.write_batch()?;
-        }
-        self.columns.append(&line, text_bytes);
-        self.rows += 1;
-        if self.columns.rows >= self.options.batch_rows {
-            self.write_batch()?;
-        }
-        Ok(())
-    }
-
-    fn unstorable(&self, line: &SaleLine, reason: String) -> LakeError {
-        LakeError::Unstorable {
-            path: self.staging_dir.clone(),
-            line_number: line.line_number,
-            reason,
-        }
-    }
-
-    /// Hands the buffered lines to Parquet, then closes the part if it has grown past the
-    /// part size (row groups are flushed by the Parquet writer as they fill).
-    fn write_batch(&mut self) -> Result<(), LakeError> {
-        if self.columns.rows == 0 {
-            return Ok(());
-        }
-        let arrays = self.columns.finish();
-        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
-            "assembling a batch for",
-            &self.staging_dir,
-        ))?;
+    /// Hands a batch to Parquet, then closes the part if it has grown past the part size
+    /// (row groups are flushed by the Parquet writer as they fill).
+    fn write(&mut self, batch: &RecordBatch) -> Result<(), LakeError> {
         if self.part.is_none() {
             self.open_part()?;
         }
@@ -259,10 +175,10 @@ impl LakeWriter {
             });
         };
         part.writer
-            .write(&batch)
+            .write(batch)
             .map_err(LakeError::parquet("writing", &part.path))?;
         let part_bytes = u64::try_from(part.writer.bytes_written()).unwrap_or(u64::MAX);
-        if part_bytes >= self.options.part_bytes {
+        if part_bytes >= self.part_bytes {
             self.close_part()?;
         }
         Ok(())
@@ -298,16 +214,187 @@ impl LakeWriter {
     }
 }
 
-impl LineSink for LakeWriter {
-    type Error = LakeError;
+impl LakeWriter {
+    /// Starts writing the import `import_key` (the report's SHA-256, 64 lower-case hex digits)
+    /// into a new staging folder `lake_root/.staging/<import_key>-<pid>-<counter>/`.
+    pub fn create(lake_root: &Path, import_key: &str) -> Result<LakeWriter, LakeError> {
+        LakeWriter::create_with(lake_root, import_key, WriterOptions::default())
+    }
 
-    /// Buffers the line; writes a batch when the buffer is full. After an error the writer
-    /// refuses everything: its files are incomplete and will be deleted.
-    fn accept(&mut self, line: SaleLine) -> Result<(), LakeError> {
+    /// [`create`](LakeWriter::create) with explicit sizes.
+    pub fn create_with(
+        lake_root: &Path,
+        import_key: &str,
+        options: WriterOptions,
+    ) -> Result<LakeWriter, LakeError> {
+        check_import_key(lake_root, import_key)?;
+        let options = WriterOptions {
+            batch_rows: options.batch_rows.max(1),
+            batch_text_bytes: options.batch_text_bytes.max(1),
+            row_group_rows: options.row_group_rows.max(1),
+            row_group_bytes: options.row_group_bytes.max(1),
+            part_bytes: options.part_bytes.max(1),
+            zstd_level: options.zstd_level,
+        };
+        let staging_root = lake_root.join(STAGING_DIR);
+        ensure_dir(&staging_root)?;
+        let staging_dir = new_staging_path(lake_root, import_key, "");
+        fs::create_dir(&staging_dir)
+            .map_err(LakeError::io("create staging folder", &staging_dir))?;
+        // From here on the folder is ours: dropping the writer removes it, also on error.
+        let mut writer = LakeWriter {
+            lake_root: lake_root.to_path_buf(),
+            import_key: import_key.to_string(),
+            staging_dir: staging_dir.clone(),
+            options: options.clone(),
+            schema: lake_schema(),
+            columns: Columns::new(options.batch_rows)
+                .map_err(LakeError::arrow("preparing columns for", &staging_dir))?,
+            encoder: None,
+            rows: 0,
+            failed: false,
+            released: false,
+        };
+        let properties =
+            writer_properties(import_key, &options).map_err(|source| LakeError::Parquet {
+                action: "configuring",
+                path: staging_dir.clone(),
+                source,
+            })?;
+        let mut parts = PartFiles {
+            staging_dir,
+            schema: writer.schema.clone(),
+            properties: Arc::new(properties),
+            part_bytes: options.part_bytes,
+            part: None,
+            closed_parts: 0,
+        };
+        parts.open_part()?;
+        writer.encoder = Some(Encoder::start(parts)?);
+        Ok(writer)
+    }
+
+    /// The staging folder being written.
+    pub fn staging_path(&self) -> &Path {
+        &self.staging_dir
+    }
+
+    /// Lines accepted so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Writes what is buffered, closes the last part, fsyncs every file, the staging folder and
+    /// its parent. An import without lines still gets one part file (schema only), so that
+    /// every published import has the same shape.
+    pub fn finish(mut self) -> Result<StagedImport, LakeError> {
         if self.failed {
-            return Err(LakeError::WriterFailed {
-                path: self.staging_dir.clone(),
-            });
+            return Err(self.failed_error());
+        }
+        self.write_batch()?;
+        let Some(encoder) = self.encoder.take() else {
+            return Err(self.failed_error());
+        };
+        let parts = encoder.finish(&self.staging_dir)?;
+        sync_dir(&self.staging_dir)?;
+        sync_dir(&self.lake_root.join(STAGING_DIR))?;
+        self.released = true;
+        Ok(StagedImport {
+            lake_root: self.lake_root.clone(),
+            import_key: self.import_key.clone(),
+            staging_dir: self.staging_dir.clone(),
+            rows: self.rows,
+            parts,
+            consumed: false,
+        })
+    }
+
+    fn failed_error(&self) -> LakeError {
+        LakeError::WriterFailed {
+            path: self.staging_dir.clone(),
+        }
+    }
+
+    fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        let text_bytes = line.service.len()
+            + line.reported_upc.len()
+            + line.reported_isrc.len()
+            + line.catalog_number.len()
+            + line.proprietary_id.len()
+            + line.release_title.len()
+            + line.track_title.len()
+            + line.artist.len()
+            + 64;
+        if text_bytes > MAX_LINE_TEXT_BYTES {
+            return Err(self.unstorable(
+                line,
+                format!("its text fields hold {text_bytes} bytes; at most {MAX_LINE_TEXT_BYTES} are stored"),
+            ));
+        }
+        for (name, value) in [
+            (column::GROSS, line.gross),
+            (column::NET, Some(line.net)),
+            (column::FX_RATE, line.fx_rate),
+        ] {
+            if let Some(value) = value {
+                if !fits_money_column(value) {
+                    return Err(self.unstorable(
+                        line,
+                        format!("{name} {value} has more than {MONEY_PRECISION} digits"),
+                    ));
+                }
+            }
+        }
+        if self.columns.rows > 0
+            && self.columns.text_bytes + text_bytes > self.options.batch_text_bytes
+        {
+            self.write_batch()?;
+        }
+        self.columns.append(line, text_bytes);
+        self.rows += 1;
+        if self.columns.rows >= self.options.batch_rows {
+            self.write_batch()?;
+        }
+        Ok(())
+    }
+
+    fn unstorable(&self, line: &SaleLine, reason: String) -> LakeError {
+        LakeError::Unstorable {
+            path: self.staging_dir.clone(),
+            line_number: line.line_number,
+            reason,
+        }
+    }
+
+    /// Hands the buffered lines to the encoder thread. Should that thread have stopped on an
+    /// error, waits for it and returns its error.
+    fn write_batch(&mut self) -> Result<(), LakeError> {
+        if self.columns.rows == 0 {
+            return Ok(());
+        }
+        let arrays = self.columns.finish();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
+            "assembling a batch for",
+            &self.staging_dir,
+        ))?;
+        let Some(encoder) = self.encoder.as_ref() else {
+            return Err(self.failed_error());
+        };
+        if encoder.batches.send(batch).is_ok() {
+            return Ok(());
+        }
+        // The thread stops receiving only after an error of its own.
+        match self.encoder.take().map(|encoder| encoder.finish(&self.staging_dir)) {
+            Some(Err(error)) => Err(error),
+            _ => Err(self.failed_error()),
+        }
+    }
+
+    /// Accepts a line, or refuses everything once something failed: the files are then
+    /// incomplete and will be deleted.
+    fn accept_checked(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        if self.failed {
+            return Err(self.failed_error());
         }
         let result = self.push(line);
         if result.is_err() {
@@ -317,12 +404,28 @@ impl LineSink for LakeWriter {
     }
 }
 
+impl LineSink for LakeWriter {
+    type Error = LakeError;
+
+    /// Buffers the line; hands a batch to the encoder when the buffer is full.
+    fn accept(&mut self, line: SaleLine) -> Result<(), LakeError> {
+        self.accept_checked(&line)
+    }
+
+    /// As [`accept`](LakeWriter::accept): the line is copied into the columns either way.
+    fn accept_borrowed(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        self.accept_checked(line)
+    }
+}
+
 impl Drop for LakeWriter {
     fn drop(&mut self) {
         if !self.released {
-            // Close the file handle before removing (required on Windows), ignoring errors:
-            // the folder is being thrown away.
-            self.part = None;
+            // Stop the encoder and let it close its file handle before removing the folder
+            // (required on Windows), ignoring errors: the folder is being thrown away.
+            if let Some(encoder) = self.encoder.take() {
+                let _ = encoder.finish(&self.staging_dir);
+            }
             let _ = fs::remove_dir_all(&self.staging_dir);
         }
     }
@@ -425,12 +528,32 @@ fn fits_money_column(value: Decimal) -> bool {
     (-MAX_MONEY_SCALED..=MAX_MONEY_SCALED).contains(&value.scaled())
 }
 
+/// Text columns whose values come in no useful order: no statistics for them.
+const UNSORTED_TEXT_COLUMNS: [&str; 9] = [
+    column::REPORTED_UPC,
+    column::REPORTED_ISRC,
+    column::UPC,
+    column::ISRC,
+    column::CATALOG_NUMBER,
+    column::PROPRIETARY_ID,
+    column::RELEASE_TITLE,
+    column::TRACK_TITLE,
+    column::ARTIST,
+];
+
 fn writer_properties(
     import_key: &str,
     options: &WriterOptions,
 ) -> Result<WriterProperties, parquet::errors::ParquetError> {
     let line_number = ColumnPath::from(column::LINE_NUMBER);
-    Ok(WriterProperties::builder()
+    let mut builder = WriterProperties::builder();
+    // Min/max of titles and identifiers in report order prune nothing, and computing them
+    // compares every value: a fifth of the encoding time. Dates, amounts and the short coded
+    // columns keep theirs.
+    for name in UNSORTED_TEXT_COLUMNS {
+        builder = builder.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::None);
+    }
+    Ok(builder
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(options.zstd_level)?))
         .set_max_row_group_row_count(Some(options.row_group_rows))
         .set_max_row_group_bytes(Some(options.row_group_bytes))

@@ -213,11 +213,12 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, PeriodError> {
-        let text = format!("{year}-{month:02}-{day:02}");
-        let whole_month = Month::new(year, month)
-            .map_err(|error| PeriodError::new(CalendarItem::Date, &text, error.problem()))?;
-        check_day(whole_month, day)
-            .map_err(|problem| PeriodError::new(CalendarItem::Date, &text, problem))
+        // The text is formatted only on failure: report readers build millions of dates.
+        let fail = |problem| {
+            PeriodError::new(CalendarItem::Date, &format!("{year}-{month:02}-{day:02}"), problem)
+        };
+        let whole_month = Month::new(year, month).map_err(|error| fail(error.problem()))?;
+        check_day(whole_month, day).map_err(fail)
     }
 
     /// Reads exactly ISO 8601 `YYYY-MM-DD`, e.g. `2026-07-31` (surrounding

@@ -15,6 +15,16 @@ const SCALE: i128 = 10i128.pow(SCALE_DIGITS);
 /// Parsed values are limited to 18 integer digits so that sums of billions of parsed lines
 /// still fit comfortably in the 26 integer digits the representation holds.
 const MAX_PARSED_INTEGER_DIGITS: u32 = 18;
+/// `10^n` for every count of fractional digits, for parsing.
+const POWERS_OF_TEN: [u64; SCALE_DIGITS as usize + 1] = {
+    let mut powers = [1u64; SCALE_DIGITS as usize + 1];
+    let mut index = 1;
+    while index < powers.len() {
+        powers[index] = powers[index - 1] * 10;
+        index += 1;
+    }
+    powers
+};
 
 /// A signed decimal number with exactly 12 fractional digits.
 ///
@@ -304,7 +314,9 @@ fn parse_bytes(bytes: &[u8], style: NumberStyle) -> Result<Decimal, DecimalError
         _ => false,
     };
 
-    let mut integer: i128 = 0;
+    // At most 18 significant integer digits and 12 fractional ones are accepted, so both
+    // parts fit in a u64: cheaper than i128 arithmetic on every digit.
+    let mut integer: u64 = 0;
     let mut significant_integer_digits: u32 = 0;
     let mut any_digit = false;
     // Digits since the last grouping separator, and whether one was seen.
@@ -321,7 +333,7 @@ fn parse_bytes(bytes: &[u8], style: NumberStyle) -> Result<Decimal, DecimalError
                     return Err(DecimalErrorKind::TooLarge);
                 }
             }
-            integer = integer * 10 + i128::from(byte - b'0');
+            integer = integer * 10 + u64::from(byte - b'0');
         } else if Some(byte) == style.grouping_separator {
             let first_group_ok = !grouped && (1..=3).contains(&group_length);
             let later_group_ok = grouped && group_length == 3;
@@ -341,7 +353,7 @@ fn parse_bytes(bytes: &[u8], style: NumberStyle) -> Result<Decimal, DecimalError
         return Err(DecimalErrorKind::MisplacedGroupingSeparator { position: position_of(index) });
     }
 
-    let mut fraction: i128 = 0;
+    let mut fraction: u64 = 0;
     let mut fraction_digits: u32 = 0;
     if index < body.len() {
         // At the decimal separator.
@@ -363,7 +375,7 @@ fn parse_bytes(bytes: &[u8], style: NumberStyle) -> Result<Decimal, DecimalError
                         digits: digits_needed as usize + total_digits - 1,
                     });
                 }
-                fraction = fraction * 10i128.pow(pending_zeros + 1) + i128::from(byte - b'0');
+                fraction = fraction * POWERS_OF_TEN[(pending_zeros + 1) as usize] + u64::from(byte - b'0');
                 fraction_digits = digits_needed;
                 pending_zeros = 0;
             }
@@ -378,7 +390,8 @@ fn parse_bytes(bytes: &[u8], style: NumberStyle) -> Result<Decimal, DecimalError
             character: char::from(body[last]),
         });
     }
-    let scaled = integer * SCALE + fraction * 10i128.pow(SCALE_DIGITS - fraction_digits);
+    let scaled = i128::from(integer) * SCALE
+        + i128::from(fraction * POWERS_OF_TEN[(SCALE_DIGITS - fraction_digits) as usize]);
     Ok(Decimal { scaled: if negative { -scaled } else { scaled } })
 }
 
