@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Royalty run speed: generate a label with a FUGA-layout CSV of LINES lines (default 3,000,000)
 # with synth, import it with the catalog, contracts, rates and costs into a fresh home, then
-# time `ledgerline run` of the year: the first run (which folds each import into its roll-up)
-# and the median of five later runs (which read the roll-ups). Prints wall time and peak
-# memory. A measurement, not a test.
+# time `ledgerline run` of the year (which reads the roll-up the import wrote): the first run
+# and the median of five later runs. Prints wall time and peak memory. A measurement, not a test.
 #
 #   bash bench/run.sh [LINES]
 set -euo pipefail
@@ -42,7 +41,7 @@ report = json.load(open(sys.argv[3]))
 lines = report["lines_read"]
 figures = report["currencies"]["EUR"]
 print(f"run 2026 over {int(lines):,} lake lines, {len(report['payees'])} payees")
-print(f"first run (folds the import into its roll-up): {float(first_seconds):.3f} s wall, peak RSS {int(first_kib) / 1024:.0f} MiB")
+print(f"first run: {float(first_seconds):.3f} s wall, peak RSS {int(first_kib) / 1024:.0f} MiB")
 print(f"later runs (median of 5): {seconds:.3f} s wall, peak RSS {peak / 1024:.0f} MiB")
 print(f"net receipts {figures['net_receipts']} = payee credits {figures['payee_credits']} + label share {figures['label_share']} + suspense {figures['suspense']}")
 PY

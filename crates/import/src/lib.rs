@@ -23,7 +23,7 @@ use ledgerline_formats::registry::Registry;
 use ledgerline_formats::report::{self, PartSummary};
 use ledgerline_formats::source::open_report;
 use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
-use ledgerline_lake::{LakeError, LakeWriter};
+use ledgerline_lake::{LakeError, LakeWriter, RollupBuilder};
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::{utc_timestamp_now, Ledger};
 use rusqlite::{params, OptionalExtension};
@@ -154,6 +154,8 @@ fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError
 struct MatchingSink<'a> {
     catalog: &'a CatalogIndex,
     lake: LakeWriter,
+    /// The import's lines added up for royalty runs (`ledgerline_lake::read_rollup`).
+    rollup: RollupBuilder,
     matched: u64,
     unmatched: u64,
 }
@@ -171,6 +173,7 @@ impl LineSink for MatchingSink<'_> {
         } else {
             self.unmatched += 1;
         }
+        self.rollup.add(line);
         self.lake.accept_borrowed(line)
     }
 }
@@ -220,9 +223,15 @@ pub fn import_file(
     for part in &parts {
         detections.push(report::detect::<LakeError>(part, &registry, force_dsr).map_err(ImportError::from_read)?);
     }
-    let mut sink = MatchingSink { catalog, lake: LakeWriter::create(lake_root, &content_sha256)?, matched: 0, unmatched: 0 };
+    let mut sink = MatchingSink {
+        catalog,
+        lake: LakeWriter::create(lake_root, &content_sha256)?,
+        rollup: RollupBuilder::new(),
+        matched: 0,
+        unmatched: 0,
+    };
     let summaries = read_into_lake(&parts, &detections, &mut sink)?;
-    let MatchingSink { lake, matched, unmatched, .. } = sink;
+    let MatchingSink { lake, matched, unmatched, rollup, .. } = sink;
 
     let mut diagnostics: Vec<Diagnostic> = summaries.iter().flat_map(|summary| summary.summary.diagnostics.iter().cloned()).collect();
     let diagnostics_total: u64 = summaries.iter().map(|summary| summary.summary.diagnostics_total).sum();
@@ -243,6 +252,9 @@ pub fn import_file(
     }
 
     let staged = lake.finish()?;
+    // The roll-up is derived data that runs rebuild when it is missing or does not count the
+    // import's rows; runs read only committed imports, so one left by a failed import is unread.
+    rollup.write(lake_root, &content_sha256)?;
     let lake_path = staged.publish()?;
     let record = ImportRecord {
         content_sha256: &content_sha256,

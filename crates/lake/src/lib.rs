@@ -75,6 +75,7 @@
 mod error;
 mod layout;
 mod reader;
+mod rollup;
 pub mod schema;
 mod writer;
 
@@ -84,5 +85,6 @@ pub use layout::{
     remove_unknown_imports, unpublish,
 };
 pub use reader::{import_parts, import_row_count, read_import, ImportReader};
+pub use rollup::{read_rollup, Identifiers, RollupBuilder, RollupKey, RollupSums};
 pub use schema::lake_schema;
 pub use writer::{LakeWriter, StagedImport, WriterOptions};

@@ -10,7 +10,7 @@ use ledgerline_store::Ledger;
 
 use crate::error::RunError;
 use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
-use crate::rollup::RollupKey;
+use ledgerline_lake::RollupKey;
 
 /// Which figures to explain.
 #[derive(Clone, Debug, Default)]

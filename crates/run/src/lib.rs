@@ -10,7 +10,6 @@ mod error;
 mod explain;
 mod load;
 mod payments;
-mod rollup;
 
 use std::path::Path;
 
@@ -23,7 +22,6 @@ pub use costs::{import_costs, read_costs, CostRow, CostsImport};
 pub use error::RunError;
 pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
 pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, BASIS_SETTING};
-pub use rollup::{rollup, Identifiers, RollupKey};
 pub use payments::{payable_balances, record_payments, NewPayment, PaymentsRecorded};
 
 /// A computed period, not yet issued.

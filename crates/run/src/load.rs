@@ -13,7 +13,7 @@ use ledgerline_money::{Currency, Decimal, RoundingMode};
 use ledgerline_store::Ledger;
 
 use crate::error::RunError;
-use crate::rollup::{Identifiers, RollupKey};
+use ledgerline_lake::{Identifiers, RollupKey};
 
 /// The setting that chooses the month receipts are accounted in.
 pub const BASIS_SETTING: &str = "accounting_basis";
@@ -73,7 +73,8 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     let mut suspense: BTreeMap<SuspenseKey, ReceiptSums> = BTreeMap::new();
     let mut lines_read = 0u64;
     for (_, key) in imports(ledger)? {
-        for (rolled, sums) in crate::rollup::rollup(lake_root, &key)? {
+        for (rolled, rolled_sums) in ledgerline_lake::read_rollup(lake_root, &key)? {
+            let sums = ReceiptSums { lines: rolled_sums.lines, units: rolled_sums.units, net: rolled_sums.net, gross: rolled_sums.gross };
             lines_read += sums.lines;
             match receipt_key(&rolled, &matcher, &settings) {
                 Some(key) => receipts.entry(key).or_default().add(&sums),
