@@ -101,61 +101,212 @@ impl RollupSums {
     }
 }
 
-/// Folds lines into a roll-up while they are read. The key of each line is written into one
-/// reused buffer as the roll-up file's own cells, so a line whose key was seen before costs a
-/// hash lookup and no allocation.
+/// Folds lines into a roll-up while they are read, on the import's busiest thread, so a line
+/// whose key was seen before must cost little: its fields are hashed where they lie (no
+/// formatting, no allocation) and compared with the stored key; only a new key is copied.
+///
+/// Memory grows with the number of distinct keys, not lines; past [`MAXIMUM_KEYS`] the builder
+/// gives up (and writes nothing), so an import's memory stays bounded whatever the file, and the
+/// first run builds the roll-up from the lake instead.
 #[derive(Debug, Default)]
 pub struct RollupBuilder {
-    sums: HashMap<String, RollupSums>,
-    key: String,
+    buckets: HashMap<u64, Vec<(SaleLine, RollupSums)>, std::hash::BuildHasherDefault<PassThrough>>,
+    keys: usize,
+    limit: usize,
+    lines: u64,
+    gave_up: bool,
 }
+
+/// Distinct keys a [`RollupBuilder`] holds at most (a few hundred bytes each).
+pub const MAXIMUM_KEYS: usize = 300_000;
 
 impl RollupBuilder {
     pub fn new() -> RollupBuilder {
-        RollupBuilder::default()
+        RollupBuilder::with_limit(MAXIMUM_KEYS)
+    }
+
+    /// A builder that gives up past `limit` distinct keys.
+    pub fn with_limit(limit: usize) -> RollupBuilder {
+        RollupBuilder { limit, ..RollupBuilder::default() }
+    }
+
+    /// Whether it gave up (too many distinct keys).
+    pub fn gave_up(&self) -> bool {
+        self.gave_up
     }
 
     pub fn add(&mut self, line: &SaleLine) {
-        self.key.clear();
-        key_cells(&mut self.key, line);
-        match self.sums.get_mut(self.key.as_str()) {
-            Some(sums) => sums.add(line),
+        self.lines += 1;
+        if self.gave_up {
+            return;
+        }
+        let bucket = self.buckets.entry(key_hash(line)).or_default();
+        match bucket.iter_mut().find(|(seen, _)| same_key(seen, line)) {
+            Some((_, sums)) => sums.add(line),
             None => {
                 let mut sums = RollupSums::default();
                 sums.add(line);
-                self.sums.insert(self.key.clone(), sums);
+                bucket.push((key_fields(line), sums));
+                self.keys += 1;
+                if self.keys > self.limit {
+                    self.gave_up = true;
+                    self.buckets = HashMap::default();
+                }
             }
         }
     }
 
     /// Lines added so far.
     pub fn lines(&self) -> u64 {
-        self.sums.values().map(|sums| sums.lines).sum()
+        self.lines
     }
 
-    /// Writes the roll-up of `import_key`: staged, synced, renamed into place.
+    /// The roll-up file's text.
+    fn into_text(self) -> String {
+        let mut rows: Vec<(String, RollupSums)> = self
+            .buckets
+            .into_values()
+            .flatten()
+            .map(|(line, sums)| {
+                let mut key = String::new();
+                key_cells(&mut key, &line);
+                (key, sums)
+            })
+            .collect();
+        rows.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+        let mut text = String::with_capacity(rows.len() * 160);
+        text.push_str(HEADER);
+        text.push('\n');
+        for (key, sums) in &rows {
+            use std::fmt::Write as _;
+            let _ = writeln!(text, "{key}\t{}\t{}\t{}\t{}", sums.lines, sums.units, sums.net, sums.gross);
+        }
+        text
+    }
+
+    /// Writes the roll-up of `import_key`: staged, synced, renamed into place. Writes nothing
+    /// when the builder gave up (too many distinct keys).
     pub fn write(self, lake_root: &Path, import_key: &str) -> Result<(), LakeError> {
         crate::layout::check_import_key(lake_root, import_key)?;
-        let target = path(lake_root, import_key);
-        let folder = lake_root.join(FOLDER);
-        fs::create_dir_all(&folder).map_err(LakeError::io("create folder", &folder))?;
-        let staged = folder.join(format!(".{import_key}.{}.tmp", std::process::id()));
-        let mut rows: Vec<(String, RollupSums)> = self.sums.into_iter().collect();
-        rows.sort_unstable_by(|left, right| left.0.cmp(&right.0));
-        let file = fs::File::create(&staged).map_err(LakeError::io("create", &staged))?;
-        let mut writer = std::io::BufWriter::new(file);
-        let mut write_all = || -> std::io::Result<()> {
-            writeln!(writer, "{HEADER}")?;
-            for (key, sums) in &rows {
-                writeln!(writer, "{key}\t{}\t{}\t{}\t{}", sums.lines, sums.units, sums.net, sums.gross)?;
-            }
-            writer.flush()
-        };
-        write_all().map_err(LakeError::io("write", &staged))?;
-        let file = writer.into_inner().map_err(|error| LakeError::Io { action: "write", path: staged.clone(), source: error.into_error() })?;
-        file.sync_all().map_err(LakeError::io("fsync", &staged))?;
-        fs::rename(&staged, &target).map_err(LakeError::io("rename", &staged))?;
-        Ok(())
+        if self.gave_up {
+            return Ok(());
+        }
+        write_text(lake_root, import_key, &self.into_text())
+    }
+}
+
+fn write_text(lake_root: &Path, import_key: &str, text: &str) -> Result<(), LakeError> {
+    let target = path(lake_root, import_key);
+    let folder = lake_root.join(FOLDER);
+    fs::create_dir_all(&folder).map_err(LakeError::io("create folder", &folder))?;
+    let staged = folder.join(format!(".{import_key}.{}.tmp", std::process::id()));
+    let mut file = fs::File::create(&staged).map_err(LakeError::io("create", &staged))?;
+    file.write_all(text.as_bytes()).map_err(LakeError::io("write", &staged))?;
+    file.sync_all().map_err(LakeError::io("fsync", &staged))?;
+    fs::rename(&staged, &target).map_err(LakeError::io("rename", &staged))?;
+    Ok(())
+}
+
+/// A copy of the line's key fields only (titles and artist left empty): what a key costs to keep.
+fn key_fields(line: &SaleLine) -> SaleLine {
+    SaleLine {
+        line_number: 0,
+        sale_start: line.sale_start,
+        sale_end: line.sale_end,
+        reporting_month: line.reporting_month,
+        service: line.service.clone(),
+        territory: line.territory,
+        usage: line.usage,
+        tier: line.tier,
+        reported_upc: line.reported_upc.clone(),
+        reported_isrc: line.reported_isrc.clone(),
+        upc: line.upc.clone(),
+        isrc: line.isrc.clone(),
+        catalog_number: line.catalog_number.clone(),
+        proprietary_id: line.proprietary_id.clone(),
+        release_title: String::new(),
+        track_title: String::new(),
+        artist: String::new(),
+        units: 0,
+        gross: None,
+        net: Decimal::ZERO,
+        currency: line.currency,
+        original_currency: line.original_currency,
+        fx_rate: line.fx_rate,
+    }
+}
+
+/// Whether two lines share every field a roll-up key holds.
+fn same_key(left: &SaleLine, right: &SaleLine) -> bool {
+    left.sale_start.month() == right.sale_start.month()
+        && left.reporting_month == right.reporting_month
+        && left.territory == right.territory
+        && left.usage == right.usage
+        && left.tier == right.tier
+        && left.currency == right.currency
+        && left.original_currency == right.original_currency
+        && left.fx_rate == right.fx_rate
+        && left.isrc == right.isrc
+        && left.upc == right.upc
+        && left.service == right.service
+        && left.catalog_number == right.catalog_number
+        && left.proprietary_id == right.proprietary_id
+        && left.reported_isrc == right.reported_isrc
+        && left.reported_upc == right.reported_upc
+}
+
+/// A multiply-rotate hash of the key fields (the FxHash scheme): fast, and collisions only cost
+/// a comparison, since equal hashes are checked field by field.
+fn key_hash(line: &SaleLine) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut hash = 0u64;
+    let mut mix = |word: u64| hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let mut bytes = |text: &[u8]| {
+        for chunk in text.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            mix(u64::from_le_bytes(word));
+        }
+        mix(text.len() as u64);
+    };
+    bytes(line.service.as_bytes());
+    bytes(line.isrc.as_ref().map_or(&b""[..], |isrc| isrc.as_str().as_bytes()));
+    bytes(line.upc.as_ref().map_or(&b""[..], |upc| upc.as_str().as_bytes()));
+    bytes(line.catalog_number.as_bytes());
+    bytes(line.proprietary_id.as_bytes());
+    bytes(line.reported_isrc.as_bytes());
+    bytes(line.reported_upc.as_bytes());
+    bytes(line.territory.alpha2().as_bytes());
+    bytes(line.currency.code().as_bytes());
+    bytes(line.original_currency.as_ref().map_or("", |currency| currency.code()).as_bytes());
+    let mut mix = |word: u64| hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    mix(line.sale_start.month().index() as u64);
+    mix(line.reporting_month.map_or(u64::MAX, |month| month.index() as u64));
+    mix(line.usage as u64);
+    mix(line.tier as u64);
+    let rate = line.fx_rate.map_or(0, |rate| rate.scaled());
+    mix(rate as u64);
+    mix((rate >> 64) as u64);
+    hash
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Debug, Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
     }
 }
 
@@ -251,13 +402,14 @@ pub fn read_rollup(lake_root: &Path, import_key: &str) -> Result<Vec<(RollupKey,
             }
         }
     }
-    let mut builder = RollupBuilder::new();
+    // Rebuilt from the lines, whatever the number of keys: the run needs them all.
+    let mut builder = RollupBuilder::with_limit(usize::MAX);
     for line in crate::reader::read_import(lake_root, import_key)? {
         builder.add(&line?);
     }
-    builder.write(lake_root, import_key)?;
-    let text = fs::read_to_string(path(lake_root, import_key)).map_err(LakeError::io("read", path(lake_root, import_key)))?;
-    parse(&text).ok_or_else(|| LakeError::Invalid { path: path(lake_root, import_key), reason: "the roll-up just written does not read back".to_string() })
+    let text = builder.into_text();
+    write_text(lake_root, import_key, &text)?;
+    parse(&text).ok_or_else(|| LakeError::Invalid { path: path(lake_root, import_key), reason: "a rebuilt roll-up does not read back".to_string() })
 }
 
 /// Reads a roll-up file; `None` when any part of it is not what [`RollupBuilder::write`] writes.

@@ -65,3 +65,27 @@ fn a_rollup_adds_up_the_lines_and_is_rebuilt_when_it_cannot_be_trusted() {
     std::fs::remove_file(&file).unwrap();
     assert_eq!(read_rollup(lake, &key).unwrap(), rows);
 }
+
+#[test]
+fn a_builder_with_too_many_keys_gives_up_and_the_run_rebuilds_from_the_lake() {
+    let folder = tempfile::tempdir().unwrap();
+    let lake = folder.path();
+    let key = "c".repeat(64);
+    let mut lines = lines();
+    for (number, line) in lines.iter_mut().enumerate() {
+        line.proprietary_id = format!("asset-{number}");
+    }
+    let mut writer = LakeWriter::create(lake, &key).unwrap();
+    let mut builder = RollupBuilder::with_limit(5);
+    for line in &lines {
+        builder.add(line);
+        writer.accept(line.clone()).unwrap();
+    }
+    assert!(builder.gave_up());
+    builder.write(lake, &key).unwrap();
+    writer.finish().unwrap().publish().unwrap();
+    assert!(!lake.join("rollups/v1").join(format!("{key}.tsv")).exists(), "nothing written when it gave up");
+    let rows = read_rollup(lake, &key).unwrap();
+    assert_eq!(totals(&rows).0, lines.len() as u64);
+    assert!(lake.join("rollups/v1").join(format!("{key}.tsv")).exists());
+}
