@@ -22,6 +22,7 @@ pub mod report;
 pub mod source;
 pub mod summary;
 pub mod tabular;
+pub mod xlsx;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use line::{SaleLine, Tier, UsageType};

@@ -7,6 +7,7 @@ use crate::mapping::{MappingError, MappingFile};
 /// Built-in mapping files: (file name, text). Adding a layout is adding a file here and in
 /// `mappings/`; `docs/formats.md` lists them.
 const BUILT_IN: &[(&str, &str)] = &[
+    ("amuse-financial-statement.toml", include_str!("../mappings/amuse-financial-statement.toml")),
     ("apple-sales.toml", include_str!("../mappings/apple-sales.toml")),
     ("bandcamp-sales-report.toml", include_str!("../mappings/bandcamp-sales-report.toml")),
     ("beatport-statement.toml", include_str!("../mappings/beatport-statement.toml")),

@@ -8,7 +8,8 @@ use crate::mapping::MappingFile;
 use crate::registry::Registry;
 use crate::source::{ReportPart, SourceError};
 use crate::summary::{FormatId, ReportSummary};
-use crate::tabular::{self, TableError, TableShape};
+use crate::tabular::{self, TableError, TableShape, UnknownLayout};
+use crate::xlsx::{self, SheetShape};
 use crate::LineSink;
 
 /// Decoded text examined to recognise a layout.
@@ -19,6 +20,8 @@ const DETECTION_SAMPLE_BYTES: u64 = 64 * 1024;
 pub enum Layout {
     Dsr,
     Table { mapping: Box<MappingFile>, shape: TableShape },
+    /// The first worksheet of an XLSX workbook, read through a mapping like a table.
+    Sheet { mapping: Box<MappingFile>, shape: SheetShape },
 }
 
 /// A recognised part, ready to read.
@@ -83,6 +86,16 @@ fn sample_of(part: &ReportPart) -> Result<Vec<u8>, SourceError> {
 
 /// Recognises a part. `force_dsr` is `--source ddex-dsr`.
 pub fn detect<E>(part: &ReportPart, registry: &Registry, force_dsr: bool) -> Result<Detection, ReadError<E>> {
+    if part.is_xlsx() {
+        let mut workbook = part.open_workbook()?;
+        return match xlsx::detect(&mut workbook, registry.mappings())? {
+            Ok((mapping, shape)) => Ok(Detection {
+                format: mapping.format_id(),
+                layout: Layout::Sheet { mapping: Box::new(mapping.clone()), shape },
+            }),
+            Err(unknown) => Err(unknown_layout(part, registry, unknown)),
+        };
+    }
     let sample = sample_of(part)?;
     if force_dsr || dsr::looks_like_dsr(&sample) {
         return Ok(Detection {
@@ -95,12 +108,16 @@ pub fn detect<E>(part: &ReportPart, registry: &Registry, force_dsr: bool) -> Res
             format: mapping.format_id(),
             layout: Layout::Table { mapping: Box::new(mapping.clone()), shape },
         }),
-        Err(unknown) => Err(ReadError::UnknownLayout {
-            file: part.label.clone(),
-            line: unknown.line,
-            columns: unknown.columns.iter().map(|column| format!("\"{}\"", column.trim())).collect::<Vec<_>>().join(", "),
-            known_sources: registry.source_names(),
-        }),
+        Err(unknown) => Err(unknown_layout(part, registry, unknown)),
+    }
+}
+
+fn unknown_layout<E>(part: &ReportPart, registry: &Registry, unknown: UnknownLayout) -> ReadError<E> {
+    ReadError::UnknownLayout {
+        file: part.label.clone(),
+        line: unknown.line,
+        columns: unknown.columns.iter().map(|column| format!("\"{}\"", column.trim())).collect::<Vec<_>>().join(", "),
+        known_sources: registry.source_names(),
     }
 }
 
@@ -110,6 +127,11 @@ pub fn read<S: LineSink>(part: &ReportPart, detection: &Detection, sink: &mut S)
         Layout::Table { mapping, shape } => {
             let text = part.open_text()?;
             let (bound, summary) = tabular::read_rows(text, &part.label, mapping, shape, sink).map_err(ReadError::Table)?;
+            Ok(PartSummary { label: part.label.clone(), format: bound.format, summary, file_of_set: None })
+        }
+        Layout::Sheet { mapping, shape } => {
+            let mut workbook = part.open_workbook()?;
+            let (bound, summary) = xlsx::read_rows(&mut workbook, &part.label, mapping, shape, sink).map_err(ReadError::Table)?;
             Ok(PartSummary { label: part.label.clone(), format: bound.format, summary, file_of_set: None })
         }
         Layout::Dsr => {

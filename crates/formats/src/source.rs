@@ -66,6 +66,8 @@ pub enum SourceError {
     Empty { file: String },
     #[error("{file}: not a ZIP archive that can be read: {reason}")]
     BadZip { file: String, reason: String },
+    #[error("{file}: a damaged XLSX workbook that cannot be read (truncated or corrupt): {reason}")]
+    BadXlsx { file: String, reason: String },
     #[error("{file}: the ZIP archive holds no report (members: {members})")]
     NoReportInZip { file: String, members: String },
     #[error("{file}: this is a binary file, not a text report (a zero byte at offset {offset})")]
@@ -140,6 +142,8 @@ pub struct ReportPart {
     pub encoding: TextEncoding,
     origin: Origin,
     gzip: bool,
+    /// An XLSX workbook: read as sheet rows (`crate::xlsx`), never as text.
+    xlsx: bool,
     progress: Option<ProgressHook>,
 }
 
@@ -183,6 +187,7 @@ pub fn open_report(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceEr
     if is_zip(&magic) {
         return open_zip(path, label);
     }
+
     let name = path.file_name().map_or_else(|| label.to_string(), |name| name.to_string_lossy().into_owned());
     let gzip = is_gzip(&magic);
     let part = ReportPart {
@@ -192,15 +197,44 @@ pub fn open_report(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceEr
         encoding: TextEncoding::Utf8,
         origin: Origin::Path(path.to_path_buf()),
         gzip,
+        xlsx: false,
         progress: None,
     };
     Ok(vec![part.with_sniffed_encoding()?])
 }
 
+/// Whether a ZIP file's first entry belongs to an Office Open XML package (`[Content_Types].xml`,
+/// `xl/…`): an XLSX workbook, even one too damaged to list its members.
+fn looks_like_xlsx(path: &Path, label: &str) -> Result<bool, SourceError> {
+    let mut file = File::open(path).map_err(io_error(label))?;
+    let head = read_prefix(&mut file, 30 + 512).map_err(io_error(label))?;
+    Ok(crate::xlsx::first_member_is_ooxml(&head))
+}
+
 fn open_zip(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceError> {
     let file = File::open(path).map_err(io_error(label))?;
     let bad_zip = |error: zip::result::ZipError| SourceError::BadZip { file: label.to_string(), reason: error.to_string() };
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(bad_zip)?;
+    let xlsx_by_first_entry = looks_like_xlsx(path, label)?;
+    let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
+        Ok(archive) => archive,
+        Err(error) if xlsx_by_first_entry => return Err(SourceError::BadXlsx { file: label.to_string(), reason: error.to_string() }),
+        Err(error) => return Err(bad_zip(error)),
+    };
+    if xlsx_by_first_entry || crate::xlsx::archive_is_xlsx(&archive) {
+        // Checked now, so that a damaged workbook is refused when it is opened.
+        crate::xlsx::Workbook::open(path, label)?;
+        let name = path.file_name().map_or_else(|| label.to_string(), |name| name.to_string_lossy().into_owned());
+        return Ok(vec![ReportPart {
+            label: label.to_string(),
+            name,
+            compression: Compression::Zip,
+            encoding: TextEncoding::Utf8,
+            origin: Origin::Path(path.to_path_buf()),
+            gzip: false,
+            xlsx: true,
+            progress: None,
+        }]);
+    }
     let mut parts = Vec::new();
     let mut member_names = Vec::new();
     for index in 0..archive.len() {
@@ -227,6 +261,7 @@ fn open_zip(path: &Path, label: &str) -> Result<Vec<ReportPart>, SourceError> {
             encoding: TextEncoding::Utf8,
             origin: Origin::Extracted(Arc::new(temporary_path)),
             gzip,
+            xlsx: false,
             progress: None,
         };
         parts.push(part.with_sniffed_encoding()?);
@@ -257,6 +292,16 @@ pub fn sniff_encoding(sample: &[u8], sample_is_whole_file: bool) -> TextEncoding
 }
 
 impl ReportPart {
+    /// Whether the part is an XLSX workbook (read with [`crate::xlsx`], not as text).
+    pub fn is_xlsx(&self) -> bool {
+        self.xlsx
+    }
+
+    /// Opens an XLSX part as a workbook.
+    pub fn open_workbook(&self) -> Result<crate::xlsx::Workbook, SourceError> {
+        crate::xlsx::Workbook::open(self.origin.path(), &self.label)
+    }
+
     /// Reports progress of every later opening to `hook`.
     pub fn with_progress(mut self, hook: ProgressHook) -> ReportPart {
         self.progress = Some(hook);

@@ -79,4 +79,5 @@ fn every_generated_report_matches_its_ground_truth() {
         assert_eq!(net, truth.net, "{label}: net receipts per currency");
     }
     assert!(sources_seen.len() >= 10, "every generated format was read: {sources_seen:?}");
+    assert!(sources_seen.contains("amuse"), "the Amuse XLSX statement was read: {sources_seen:?}");
 }

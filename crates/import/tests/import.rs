@@ -260,3 +260,14 @@ fn recovery_removes_what_a_crash_left_behind() {
     assert!(ledgerline_lake::import_path(&home.lake(), &imported.content_sha256).is_dir(), "committed imports stay");
     assert!(!home.lake().join("imports").join(&orphan).exists());
 }
+
+#[test]
+fn a_truncated_xlsx_statement_is_refused_naming_the_file_and_nothing_is_stored() {
+    let mut home = Home::new();
+    let label = tempfile::tempdir().unwrap();
+    ledgerline_synth::generate(&ledgerline_synth::SynthOptions { months: 1, ..Default::default() }, label.path()).unwrap();
+    let amuse = std::fs::read_dir(label.path().join("reports/amuse")).unwrap().next().unwrap().unwrap().path();
+    let bytes = std::fs::read(&amuse).unwrap();
+    let (error, _) = refusal(&mut home, "amuse-cut.xlsx", &bytes[..bytes.len() / 2]);
+    assert!(error.starts_with("amuse-cut.xlsx: a damaged XLSX workbook that cannot be read (truncated or corrupt)"), "{error}");
+}

@@ -140,7 +140,8 @@ impl RollupBuilder {
         if self.gave_up {
             return;
         }
-        let bucket = self.buckets.entry(key_hash(line)).or_default();
+        // Buckets almost always hold one key: no room reserved for more.
+        let bucket = self.buckets.entry(key_hash(line)).or_insert_with(|| Vec::with_capacity(1));
         match bucket.iter_mut().find(|(seen, _)| same_key(seen, line)) {
             Some((_, sums)) => sums.add(line),
             None => {

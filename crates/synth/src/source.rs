@@ -18,10 +18,12 @@ pub enum Source {
     /// A second DistroKid account whose export is still the older layout (no Date Inserted,
     /// Source Type or Recoup (USD)); its files go under `reports/distrokid/` too.
     DistroKidOlder,
+    /// Amuse's financial statement, an XLSX workbook.
+    Amuse,
 }
 
 impl Source {
-    pub const ALL: [Source; 13] = [
+    pub const ALL: [Source; 14] = [
         Source::Fuga,
         Source::Dsr,
         Source::DistroKid,
@@ -35,6 +37,7 @@ impl Source {
         Source::TuneCore,
         Source::Beatport,
         Source::DistroKidOlder,
+        Source::Amuse,
     ];
 
     /// The distributors a release can be delivered through. The other sources (a DSP's direct
@@ -68,6 +71,7 @@ impl Source {
             Source::TuneCore => "tunecore",
             Source::Beatport => "beatport",
             Source::DistroKidOlder => "distrokid",
+            Source::Amuse => "amuse",
         }
     }
 

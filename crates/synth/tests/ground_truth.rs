@@ -185,7 +185,79 @@ fn read_dsr(text: &str) -> Found {
     found
 }
 
+/// The text of one member of a ZIP (XLSX) file.
+fn zip_member(path: &Path, member: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(fs::read(path).unwrap())).unwrap();
+    let mut entry = archive.by_name(member).unwrap_or_else(|_| panic!("{} has {member}", path.display()));
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+/// The text between `open` (up to its `>`) and `close` in `text`, if any.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = text.find(open)?;
+    let after_tag = start + text[start..].find('>')? + 1;
+    let end = after_tag + text[after_tag..].find(close)?;
+    Some(&text[after_tag..end])
+}
+
+/// Amuse's XLSX statement: shared strings and the first sheet's cells, by plain string search.
+/// Numbers are the decimal text in `<v>`; Credit rows are sales, Debit rows withdrawals.
+fn read_amuse(path: &Path) -> Found {
+    assert!(fs::read(path).unwrap().starts_with(b"PK\x03\x04"), "Amuse statements are XLSX (ZIP) workbooks");
+    let shared = zip_member(path, "xl/sharedStrings.xml");
+    let strings: Vec<String> =
+        shared.split("<si>").skip(1).map(|item| unescape_xml(between(item, "<t", "</t>").unwrap_or(""))).collect();
+    let sheet = zip_member(path, "xl/worksheets/sheet1.xml");
+    let rows: Vec<Vec<(String, String)>> = sheet
+        .split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c r=\"")
+                .skip(1)
+                .map(|cell| {
+                    let column: String = cell.chars().take_while(|character| character.is_ascii_uppercase()).collect();
+                    let value = between(cell, "<v", "</v>").unwrap_or("");
+                    let tag_end = cell.find('>').unwrap();
+                    let text = if cell[..tag_end].contains("t=\"s\"") { strings[value.parse::<usize>().unwrap()].clone() } else { value.to_string() };
+                    (column, text)
+                })
+                .collect()
+        })
+        .collect();
+    let header: Vec<&str> = rows[0].iter().map(|(_, text)| text.as_str()).collect();
+    assert_eq!(header[..3], ["Transaction date", "Type", "Source"], "Amuse header");
+    let column_of = |name: &str| {
+        let index = header.iter().position(|cell| *cell == name).unwrap_or_else(|| panic!("no column {name:?}"));
+        rows[0][index].0.clone()
+    };
+    let (kind, quantity, total, isrc) = (column_of("Type"), column_of("Quantity"), column_of("Total"), column_of("ISRC"));
+    let mut found = Found::default();
+    for row in &rows[1..] {
+        let cell = |column: &str| row.iter().find(|(name, _)| name == column).map_or("", |(_, text)| text.as_str());
+        if cell(&kind) == "Debit" {
+            continue;
+        }
+        assert_eq!(cell(&kind), "Credit");
+        found.lines += 1;
+        found.units += integer(cell(&quantity));
+        *found.net_receipts.entry("USD".to_string()).or_default() += Decimal::parse(cell(&total)).unwrap();
+        if !cell(&isrc).is_empty() {
+            found.isrcs.insert(cell(&isrc).to_string());
+        }
+    }
+    found
+}
+
 fn read_report(source: &str, path: &Path) -> Found {
+    if source == "amuse" {
+        return read_amuse(path);
+    }
     let raw = fs::read(path).unwrap();
     let content = unpack(path);
     let text = decode(&content);
@@ -314,7 +386,7 @@ fn every_report_matches_its_truth_file() {
         }
     }
     let expected_sources: BTreeSet<String> =
-        ["apple", "bandcamp", "beatport", "believe", "cdbaby", "distrokid", "dsr", "fuga", "orchard", "symphonic", "tunecore", "youtube"]
+        ["amuse", "apple", "bandcamp", "beatport", "believe", "cdbaby", "distrokid", "dsr", "fuga", "orchard", "symphonic", "tunecore", "youtube"]
             .iter()
             .map(|name| name.to_string())
             .collect();

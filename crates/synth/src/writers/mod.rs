@@ -2,6 +2,7 @@
 //! report covers), draws its lines from the market model and writes the file the way that
 //! sender does, quirks included, while adding up the ground truth from the values it writes.
 
+pub mod amuse;
 pub mod apple;
 pub mod bandcamp;
 pub mod beatport;
@@ -188,6 +189,7 @@ pub fn write_report(job: &ReportJob) -> Result<Vec<ReportFile>> {
         Source::TuneCore => tunecore::write(job),
         Source::Beatport => beatport::write(job),
         Source::DistroKidOlder => distrokid_older::write(job),
+        Source::Amuse => amuse::write(job),
     }
 }
 
@@ -207,6 +209,7 @@ pub fn truth_definition(source: Source) -> &'static str {
         Source::TuneCore => tunecore::TRUTH_DEFINITION,
         Source::Beatport => beatport::TRUTH_DEFINITION,
         Source::DistroKidOlder => distrokid_older::TRUTH_DEFINITION,
+        Source::Amuse => amuse::TRUTH_DEFINITION,
     }
 }
 
