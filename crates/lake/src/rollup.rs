@@ -423,15 +423,16 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
     let optional_currency = |cell: &str| if cell.is_empty() { Some(None) } else { Currency::parse(cell).ok().map(Some) };
     let mut rows = Vec::new();
     for line in lines {
-        let cells: Vec<&str> = line.split('\t').collect();
-        if cells.len() != KEY_CELLS + 4 {
+        let mut cells = [""; KEY_CELLS + 4];
+        let mut split = line.split('\t');
+        for cell in cells.iter_mut() {
+            *cell = split.next()?;
+        }
+        if split.next().is_some() {
             return None;
         }
         let [sale, reporting, service, territory, usage, tier, currency, original, rate, isrc, upc, catalog, proprietary, reported_isrc, reported_upc, count, units, net, gross] =
-            cells.as_slice()
-        else {
-            return None;
-        };
+            cells;
         let key = RollupKey {
             sale_month: Month::parse(sale).ok()?,
             reporting_month: optional_month(reporting)?,

@@ -95,13 +95,21 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
         contracts: all_contracts(ledger)?,
         catalog,
         parties: parties(ledger)?,
-        receipts: receipts.into_iter().collect(),
+        receipts: sorted(receipts),
         suspense,
         costs: costs(ledger)?,
         payments: payments(ledger)?,
         fx: fx(ledger)?,
     };
     Ok(Loaded { input, issued: issued(ledger)?, lines_read })
+}
+
+/// A hash map as the engine's ordered map: sorted once in place (keys are distinct, so an
+/// unstable sort is deterministic), then built from the sorted run without comparing again.
+fn sorted(receipts: HashMap<ReceiptKey, ReceiptSums>) -> BTreeMap<ReceiptKey, ReceiptSums> {
+    let mut entries: Vec<(ReceiptKey, ReceiptSums)> = receipts.into_iter().collect();
+    entries.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+    entries.into_iter().collect()
 }
 
 /// The month lines are accounted in.
