@@ -507,19 +507,6 @@ pub fn plain_decimal(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Days from 1970-01-01 to a civil date's (year, month, day), by integer arithmetic.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
 
 /// An Excel serial date (`46023`, `46023.5`) as `YYYY-MM-DD` (and ` HH:MM:SS` for a time of
 /// day), exactly: whole days from 1899-12-30 (1904-01-01 in 1904-based workbooks), the fraction
@@ -550,7 +537,7 @@ pub fn serial_to_date_text(text: &str, date1904: bool) -> Option<String> {
     if !date1904 && days < 61 {
         return None;
     }
-    let (year, month, day) = civil_from_days(days - epoch_offset);
+    let (year, month, day) = ledgerline_model::civil_from_days(days - epoch_offset);
     let mut out = format!("{year:04}-{month:02}-{day:02}");
     if seconds > 0 {
         out.push_str(&format!(" {:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60));
