@@ -63,8 +63,7 @@ pub use error::{
 };
 pub use identifiers::{gs1_check_digit, iswc_check_digit, Icpn, Isrc, Iswc, Upc};
 pub use period::{
-    civil_from_days,
-    is_leap_year, Date, Half, Month, MonthIter, Period, PeriodKind, Quarter, Year,
+    civil_from_days, is_leap_year, Date, Half, Month, MonthIter, Period, PeriodKind, Quarter, Year,
     FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
 };
 pub use territory::{all_countries, CountryCode, Territory};

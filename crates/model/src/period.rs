@@ -215,7 +215,11 @@ impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, PeriodError> {
         // The text is formatted only on failure: report readers build millions of dates.
         let fail = |problem| {
-            PeriodError::new(CalendarItem::Date, &format!("{year}-{month:02}-{day:02}"), problem)
+            PeriodError::new(
+                CalendarItem::Date,
+                &format!("{year}-{month:02}-{day:02}"),
+                problem,
+            )
         };
         let whole_month = Month::new(year, month).map_err(|error| fail(error.problem()))?;
         check_day(whole_month, day).map_err(fail)
@@ -650,11 +654,16 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let shifted = days + 719_468;
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
