@@ -47,35 +47,37 @@ impl Converter<'_> {
     /// amounts compared at the end of a period (the minimum payout), which a draft computes
     /// before the period's last rates are published.
     pub fn convert_latest(&self, amount: Decimal, from: Currency, month: Month) -> Result<Decimal, EngineError> {
-        let mut candidate = Some(month);
-        for _ in 0..=LOOK_BACK_MONTHS {
-            let Some(current) = candidate else { break };
-            match self.convert(amount, from, current, None) {
-                Err(EngineError::MissingRate { .. }) => candidate = current.previous(),
-                other => return other,
-            }
+        match latest(month, |current| self.convert(amount, from, current, None).ok()) {
+            Some((converted, _)) => Ok(converted),
+            None => self.convert(amount, from, month, None),
         }
-        self.convert(amount, from, month, None)
     }
-}
 
-impl Converter<'_> {
     /// The rate from the accounting currency to `to` at the latest month up to `month` that has
     /// one, and that month.
     pub fn rate_from_accounting(&self, to: Currency, month: Month) -> Option<(Decimal, Month)> {
-        let mut candidate = Some(month);
-        for _ in 0..=LOOK_BACK_MONTHS {
-            let current = candidate?;
+        latest(month, |current| {
             if let Some(rate) = self.table.rates.get(&(current, self.to, to)) {
-                return Some((*rate, current));
+                return Some(*rate);
             }
-            if let Some(reverse) = self.table.rates.get(&(current, to, self.to)).filter(|rate| !rate.is_zero()) {
-                return Decimal::ONE.checked_div(*reverse, self.rounding).map(|rate| (rate, current));
-            }
-            candidate = current.previous();
-        }
-        None
+            let reverse = self.table.rates.get(&(current, to, self.to)).filter(|rate| !rate.is_zero())?;
+            Decimal::ONE.checked_div(*reverse, self.rounding)
+        })
     }
+}
+
+/// The first of `month` and the months before it (up to [`LOOK_BACK_MONTHS`] back) for which
+/// `found` gives a value, with that month.
+fn latest<T>(month: Month, found: impl Fn(Month) -> Option<T>) -> Option<(T, Month)> {
+    let mut candidate = Some(month);
+    for _ in 0..=LOOK_BACK_MONTHS {
+        let current = candidate?;
+        if let Some(value) = found(current) {
+            return Some((value, current));
+        }
+        candidate = current.previous();
+    }
+    None
 }
 
 /// How far back [`Converter::convert_latest`] looks for a rate.

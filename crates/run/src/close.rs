@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use ledgerline_engine::{PeriodResult, RunResult};
 use ledgerline_money::{Currency, Decimal, Money};
 use ledgerline_store::{post_within, utc_timestamp_now, Ledger, NewPosting, NewTransaction};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::RunError;
 
@@ -98,10 +98,8 @@ pub struct LabelIdentity {
 impl LabelIdentity {
     fn load(connection: &rusqlite::Connection) -> Result<LabelIdentity, RunError> {
         let setting = |key: &str| -> Result<Option<String>, RunError> {
-            let value: Option<String> = connection
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
-                .map(Some)
-                .or_else(|error| if error == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(error) })?;
+            let value: Option<String> =
+                connection.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?;
             Ok(value.filter(|value| !value.is_empty()))
         };
         Ok(LabelIdentity {
