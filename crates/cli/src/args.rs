@@ -71,9 +71,59 @@ pub enum Command {
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
-    /// Generate a label into a fresh home, run every step Ledgerline has on it, and say what it
-    /// did and where to look.
+    /// Generate a label into a fresh home, run every step Ledgerline has on it, say what it
+    /// did and where to look, then serve the portal with a label admin and two payee logins.
     Demo(DemoArgs),
+    /// Serve the portal and the JSON API (docs/portal.md). Put a TLS reverse proxy in front of
+    /// it for anything but local development.
+    Serve(ServeArgs),
+    /// Portal users: add them (`users add --email E --role admin|staff|payee [--payee ID]
+    /// --password-stdin`), list them, or give a label user an API token.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDRESS:PORT")]
+    pub bind: std::net::SocketAddr,
+    /// Plain-HTTP development on a loopback address: cookies without Secure. Refused for any
+    /// other address.
+    #[arg(long)]
+    pub insecure_http: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin (everything), staff (reads; every payee, or those given with --grant) or payee
+        /// (their own statements).
+        #[arg(long)]
+        role: String,
+        /// For a payee user: the party id they are.
+        #[arg(long, value_name = "ID")]
+        payee: Option<String>,
+        /// For staff: a payee they may see (repeat for more); without it staff see every payee.
+        #[arg(long, value_name = "PAYEE")]
+        grant: Vec<String>,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the users and what they may see.
+    List,
+    /// Create an API token for a label user (shown once).
+    Token {
+        #[arg(long)]
+        email: String,
+        /// What the token is for, to recognise it later.
+        #[arg(long, default_value = "integration")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +250,12 @@ pub struct DemoArgs {
     /// Seed of the generated label.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Stop after the statements instead of serving the portal.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where the portal listens (a loopback address: the demo serves plain HTTP).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDRESS:PORT")]
+    pub bind: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,8 @@ fn main() -> ExitCode {
         Command::Verify(arguments) => commands::statements::run_verify(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
+        Command::Serve(arguments) => commands::serve::run_serve(&cli, arguments),
+        Command::Users(command) => commands::serve::run_users(&cli, command, output),
     };
     match result {
         Ok(code) => ExitCode::from(code),

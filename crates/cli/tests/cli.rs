@@ -133,14 +133,14 @@ fn synth_is_deterministic() {
 fn demo_runs_end_to_end_and_can_run_again() {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("demo-home");
-    let output = ledgerline(&home, &["demo"]);
+    let output = ledgerline(&home, &["demo", "--no-serve"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("Ledgerline demo"), "{text}");
     assert!(text.contains("checked the ledger: ok"), "{text}");
     assert!(home.join("inbox/catalog/catalog.csv").is_file());
 
-    let again = ledgerline(&home, &["--json", "demo"]);
+    let again = ledgerline(&home, &["--json", "demo", "--no-serve"]);
     assert!(again.status.success(), "a demo home is replaced: {}", stderr(&again));
     let report = json(&again);
     assert_eq!(report["check"]["ok"], true);
@@ -152,7 +152,7 @@ fn demo_never_touches_a_real_ledger() {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("label");
     assert!(ledgerline(&home, &["init"]).status.success());
-    let output = ledgerline(&home, &["demo"]);
+    let output = ledgerline(&home, &["demo", "--no-serve"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("holds a ledger that is not a demo"));
     assert!(home.join("ledger.db").is_file());

@@ -15,7 +15,7 @@ fn decimal(value: &serde_json::Value) -> Decimal {
 fn demo_home() -> (tempfile::TempDir, PathBuf, serde_json::Value) {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("home");
-    let output = ledgerline(&home, &["--json", "demo"]);
+    let output = ledgerline(&home, &["--json", "demo", "--no-serve"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report = json(&output);
     (folder, home, report)

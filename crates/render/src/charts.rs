@@ -111,8 +111,8 @@ pub fn statement_charts(statement: &Statement) -> Result<Vec<Chart>, RenderError
     let find = |id: &str| list.iter().find(|b| b.id == id).cloned().unwrap_or_else(|| unreachable!("breakdown {id} is always made"));
     Ok(vec![
         month_chart(&statement.currency, &find("month")),
-        horizontal_chart("chart-service", "Earnings by service", &statement.currency, &find("service").rows, usize::MAX),
-        horizontal_chart("chart-territory", "Earnings by territory (top ten and the rest)", &statement.currency, &top_and_rest(&find("territory"), 10), 10),
+        horizontal_bars("chart-service", "Earnings by service", &statement.currency, &find("service").rows, usize::MAX),
+        horizontal_bars("chart-territory", "Earnings by territory (top ten and the rest)", &statement.currency, &top_and_rest(&find("territory"), 10), 10),
     ])
 }
 
@@ -138,14 +138,14 @@ fn cents_of(amount: Decimal) -> i128 {
 }
 
 /// A scale from cents to chart units: nice ticks covering `lo..=hi` (both including zero).
-struct Scale {
-    lo: i128,
-    hi: i128,
-    step: i128,
+pub(crate) struct Scale {
+    pub(crate) lo: i128,
+    pub(crate) hi: i128,
+    pub(crate) step: i128,
 }
 
 impl Scale {
-    fn new(values: impl Iterator<Item = i128>, intervals: i128) -> Scale {
+    pub(crate) fn new(values: impl Iterator<Item = i128>, intervals: i128) -> Scale {
         let (mut lo, mut hi) = (0i128, 0i128);
         for value in values {
             lo = lo.min(value);
@@ -165,13 +165,13 @@ impl Scale {
     }
 
     /// Position of `value` on an axis from `start` (at `lo`) to `end` (at `hi`).
-    fn at(&self, value: i128, start: i32, end: i32) -> i32 {
+    pub(crate) fn at(&self, value: i128, start: i32, end: i32) -> i32 {
         let length = i128::from(end - start);
         let offset = (value - self.lo) * length / (self.hi - self.lo);
         start + offset as i32
     }
 
-    fn ticks(&self) -> Vec<i128> {
+    pub(crate) fn ticks(&self) -> Vec<i128> {
         let mut ticks = Vec::new();
         let mut tick = self.lo;
         while tick <= self.hi {
@@ -183,7 +183,7 @@ impl Scale {
 }
 
 /// A tick label: whole currency units with separators (`12,000`), or cents for small steps.
-fn tick_label(cents: i128, step: i128) -> String {
+pub(crate) fn tick_label(cents: i128, step: i128) -> String {
     let amount = Decimal::from_units(cents, 2).unwrap_or(Decimal::ZERO);
     if step % 100 == 0 {
         crate::text::group(&amount.format_fixed(0, ledgerline_money::RoundingMode::HalfEven))
@@ -192,7 +192,7 @@ fn tick_label(cents: i128, step: i128) -> String {
     }
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         text.to_string()
     } else {
@@ -202,7 +202,7 @@ fn truncate(text: &str, max_chars: usize) -> String {
     }
 }
 
-fn title_shape(title: &str) -> Shape {
+pub(crate) fn title_shape(title: &str) -> Shape {
     Shape::Text { x: 0, y: 16, size: 14, anchor: Anchor::Start, bold: true, fill: INK, text: title.to_string() }
 }
 
@@ -212,11 +212,17 @@ fn describe(currency: &str, rows: &[BreakdownRow], label: impl Fn(&BreakdownRow)
 }
 
 fn month_chart(currency: &str, breakdown: &Breakdown) -> Chart {
+    month_bars("chart-month", "Earnings by month of sale", currency, breakdown)
+}
+
+/// Vertical bars by month (`keys[0]` is `YYYY-MM`; rows with an empty key are drawn last as
+/// "Other"), as used for a statement's earnings by month of sale.
+pub fn month_bars(id: &'static str, title: &str, currency: &str, breakdown: &Breakdown) -> Chart {
     // Months in order; lines without a month of sale (costs of net-profit deals) last.
     let mut rows: Vec<BreakdownRow> = breakdown.rows.iter().filter(|row| !row.keys[0].is_empty()).cloned().collect();
     rows.extend(breakdown.rows.iter().filter(|row| row.keys[0].is_empty()).cloned());
     let rows = &rows;
-    let title = "Earnings by month of sale".to_string();
+    let title = title.to_string();
     let label = |row: &BreakdownRow| if row.keys[0].is_empty() { "Other".to_string() } else { month_short(&row.keys[0]) };
     let description = if rows.is_empty() {
         "No earnings in this period.".to_string()
@@ -254,10 +260,12 @@ fn month_chart(currency: &str, breakdown: &Breakdown) -> Chart {
         }
     }
     shapes.push(Shape::Line { x1: left, y1: zero, x2: right, y2: zero, stroke: MUTED });
-    Chart { id: "chart-month", title, description, width: WIDTH, height, shapes }
+    Chart { id, title, description, width: WIDTH, height, shapes }
 }
 
-fn horizontal_chart(id: &'static str, title: &str, currency: &str, rows: &[BreakdownRow], top_n: usize) -> Chart {
+/// Horizontal bars, one per row (`keys[0]` names it); with `top_n` rows before a last "rest"
+/// row drawn in a lighter colour (`usize::MAX`: no rest row).
+pub fn horizontal_bars(id: &'static str, title: &str, currency: &str, rows: &[BreakdownRow], top_n: usize) -> Chart {
     let row_height = 20;
     let top = 30;
     let (label_right, value_right) = (150, WIDTH - 4);

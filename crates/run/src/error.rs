@@ -23,6 +23,9 @@ pub enum RunError {
     Corrupt { what: String, problem: String },
     #[error("{}", problems.join("\n"))]
     BadFile { problems: Vec<String> },
+    /// A request the ledger cannot carry out as asked, with what to do instead.
+    #[error("{message}")]
+    Refused { message: String, hint: String },
 }
 
 impl RunError {
@@ -37,6 +40,7 @@ impl RunError {
             }
             RunError::AlreadyClosed { .. } => Some("see its statements with `ledgerline statements PERIOD`; changes go into the next period".to_string()),
             RunError::NotInitialised => Some("ledgerline init --currency EUR".to_string()),
+            RunError::Refused { hint, .. } => Some(hint.clone()),
             _ => None,
         }
     }

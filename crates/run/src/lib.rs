@@ -10,6 +10,8 @@ mod error;
 mod explain;
 mod load;
 mod payments;
+mod sepa;
+mod verify;
 
 use std::path::Path;
 
@@ -23,6 +25,8 @@ pub use error::RunError;
 pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
 pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, BASIS_SETTING};
 pub use payments::{payable_balances, record_payments, NewPayment, PaymentsRecorded};
+pub use sepa::{sepa_file, SepaFile, SepaRequest};
+pub use verify::{verify_statement_file, Verification};
 
 /// A computed period, not yet issued.
 pub struct Draft {

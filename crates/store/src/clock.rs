@@ -9,6 +9,13 @@ pub fn utc_timestamp_now() -> String {
     format_unix_seconds(seconds)
 }
 
+/// The UTC time `seconds` from now, in the same form as [`utc_timestamp_now`]; such timestamps
+/// compare as text in time order.
+pub fn utc_timestamp_in(seconds: u64) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
+    format_unix_seconds(now.saturating_add(seconds))
+}
+
 fn format_unix_seconds(seconds: u64) -> String {
     let days = (seconds / 86_400) as i64;
     let second_of_day = seconds % 86_400;

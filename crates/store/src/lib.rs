@@ -19,7 +19,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use clock::utc_timestamp_now;
+pub use clock::{utc_timestamp_in, utc_timestamp_now};
 pub use error::StoreError;
 pub use ledger::{post_within, CurrencyBalance, NewPosting, NewTransaction, TransactionId, TrialBalance};
 pub use migrations::LATEST_SCHEMA_VERSION;

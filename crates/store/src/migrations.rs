@@ -31,10 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "self-billing invoices",
         sql: include_str!("../migrations/0005_self_billing_invoices.sql"),
     },
+    Migration { version: 6, name: "portal", sql: include_str!("../migrations/0006_portal.sql") },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 5;
+pub const LATEST_SCHEMA_VERSION: u32 = 6;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -39,6 +39,66 @@ struct DemoReport {
     statements: crate::commands::statements::WrittenStatements,
     check: CheckReport,
     next_steps: Vec<String>,
+    /// Portal logins made for the demo: a label admin and two payees.
+    logins: Vec<DemoLogin>,
+    /// Where the portal is served (unless --no-serve).
+    portal: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DemoLogin {
+    role: &'static str,
+    email: String,
+    password: String,
+    payee: Option<String>,
+}
+
+/// A label admin and the two payees with the largest earnings in `period`, each with a fresh
+/// random password (shown once, in the demo's report).
+fn demo_logins(
+    home: &Home,
+    statements: &[(String, ledgerline_engine::Statement)],
+) -> anyhow::Result<Vec<DemoLogin>> {
+    use ledgerline_server::users::{new_token, Role};
+    let mut ranked: Vec<&ledgerline_engine::Statement> =
+        statements.iter().map(|(_, statement)| statement).collect();
+    ranked.sort_by(|a, b| {
+        b.summary
+            .earnings
+            .cmp(&a.summary.earnings)
+            .then_with(|| a.payee.cmp(&b.payee))
+    });
+    let mut logins = vec![DemoLogin {
+        role: "admin",
+        email: "admin@label.example".to_string(),
+        password: new_token()[..20].to_string(),
+        payee: None,
+    }];
+    for statement in ranked.into_iter().take(2) {
+        let email = format!("{}@artists.example", statement.payee.to_lowercase());
+        logins.push(DemoLogin {
+            role: "payee",
+            email,
+            password: new_token()[..20].to_string(),
+            payee: Some(statement.payee.clone()),
+        });
+    }
+    for login in &logins {
+        let role = if login.role == "admin" {
+            Role::Admin
+        } else {
+            Role::Payee
+        };
+        crate::commands::serve::add_user(
+            home,
+            &login.email,
+            role,
+            login.payee.as_deref(),
+            &[],
+            &login.password,
+        )?;
+    }
+    Ok(logins)
 }
 
 /// Makes `home` a fresh demo home. An earlier demo home is replaced; anything else is refused,
@@ -48,7 +108,10 @@ fn prepare_fresh_home(home: &Home) -> anyhow::Result<()> {
         let is_demo = home.open()?.setting("demo")?.as_deref() == Some("true");
         if !is_demo {
             return Err(refuse(
-                format!("{} holds a ledger that is not a demo; the demo will not touch it", home.path.display()),
+                format!(
+                    "{} holds a ledger that is not a demo; the demo will not touch it",
+                    home.path.display()
+                ),
                 "run the demo elsewhere: `ledgerline --home /tmp/ledgerline-demo demo`",
             ));
         }
@@ -69,20 +132,38 @@ fn import_generated_contracts(
     inbox: &std::path::Path,
 ) -> anyhow::Result<ledgerline_contracts::ContractImport> {
     let mut sources = Vec::new();
-    for file in generated.files.iter().filter(|file| file.kind == "contract") {
+    for file in generated
+        .files
+        .iter()
+        .filter(|file| file.kind == "contract")
+    {
         let text = std::fs::read_to_string(inbox.join(&file.path))?;
-        sources.push(ledgerline_contracts::SourceFile::new(file.path.display().to_string(), text));
+        sources.push(ledgerline_contracts::SourceFile::new(
+            file.path.display().to_string(),
+            text,
+        ));
     }
     let mut ledger = home.open()?;
-    ledgerline_contracts::import_contracts(&mut ledger, &sources).map_err(|error| anyhow::anyhow!("the generated contracts: {error}"))
+    ledgerline_contracts::import_contracts(&mut ledger, &sources)
+        .map_err(|error| anyhow::anyhow!("the generated contracts: {error}"))
 }
 
 fn render(report: &DemoReport) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "Ledgerline demo: {}", report.label_name);
     let _ = writeln!(text, "  home: {}", report.home);
-    let _ = write!(text, "  1. generated the label into {}: {}", report.inbox, crate::commands::synth::render(&report.generated));
-    let mut sources: Vec<&str> = report.generated.files.iter().filter_map(|file| file.source.as_deref()).collect();
+    let _ = write!(
+        text,
+        "  1. generated the label into {}: {}",
+        report.inbox,
+        crate::commands::synth::render(&report.generated)
+    );
+    let mut sources: Vec<&str> = report
+        .generated
+        .files
+        .iter()
+        .filter_map(|file| file.source.as_deref())
+        .collect();
     sources.sort_unstable();
     sources.dedup();
     let _ = writeln!(text, "     report formats: {}", sources.join(", "));
@@ -92,13 +173,22 @@ fn render(report: &DemoReport) -> String {
         .iter()
         .filter_map(|file| file.counts.as_ref())
         .flat_map(|counts| {
-            [("releases", &counts.releases), ("tracks", &counts.tracks), ("parties", &counts.parties)]
-                .into_iter()
-                .filter(|(_, count)| count.added > 0)
-                .map(|(name, count)| format!("{} {name}", count.added))
+            [
+                ("releases", &counts.releases),
+                ("tracks", &counts.tracks),
+                ("parties", &counts.parties),
+            ]
+            .into_iter()
+            .filter(|(_, count)| count.added > 0)
+            .map(|(name, count)| format!("{} {name}", count.added))
         })
         .collect();
-    let _ = writeln!(text, "  2. imported the catalog: {} ({} refused)", catalog_counts.join(", "), report.catalog.refused);
+    let _ = writeln!(
+        text,
+        "  2. imported the catalog: {} ({} refused)",
+        catalog_counts.join(", "),
+        report.catalog.refused
+    );
     let _ = writeln!(
         text,
         "  3. imported {} contract versions, every term checked (see `ledgerline contracts show ID`), and {} exchange rates",
@@ -106,17 +196,23 @@ fn render(report: &DemoReport) -> String {
         report.fx.added + report.fx.unchanged
     );
     let (mut lines, mut matched) = (0u64, 0u64);
-    let mut net_by_currency: std::collections::BTreeMap<String, ledgerline_money::Decimal> = Default::default();
+    let mut net_by_currency: std::collections::BTreeMap<String, ledgerline_money::Decimal> =
+        Default::default();
     for outcome in &report.imported.files {
         if let FileOutcome::Done(import) = outcome {
             lines += import.lines;
             matched += import.matched_lines;
             for (currency, totals) in &import.totals {
-                *net_by_currency.entry(currency.code().to_string()).or_default() += totals.net;
+                *net_by_currency
+                    .entry(currency.code().to_string())
+                    .or_default() += totals.net;
             }
         }
     }
-    let net: Vec<String> = net_by_currency.iter().map(|(currency, amount)| format!("{amount} {currency}")).collect();
+    let net: Vec<String> = net_by_currency
+        .iter()
+        .map(|(currency, amount)| format!("{amount} {currency}"))
+        .collect();
     let _ = writeln!(
         text,
         "  4. imported {} reports ({} refused): {lines} sale lines, {matched} matched to the catalog; net receipts {}",
@@ -130,7 +226,11 @@ fn render(report: &DemoReport) -> String {
         }
     }
     let closed = &report.closed;
-    let _ = writeln!(text, "  5. recorded {} costs and advances, then closed {} ({} to {}):", report.costs.rows, closed.period, closed.first_month, closed.last_month);
+    let _ = writeln!(
+        text,
+        "  5. recorded {} costs and advances, then closed {} ({} to {}):",
+        report.costs.rows, closed.period, closed.first_month, closed.last_month
+    );
     for (currency, figures) in &closed.currencies {
         let _ = writeln!(
             text,
@@ -138,8 +238,16 @@ fn render(report: &DemoReport) -> String {
             figures.net_receipts, figures.payee_credits, figures.label_share, figures.suspense
         );
     }
-    let payable: ledgerline_money::Decimal = closed.payees.iter().map(|payee| payee.summary.payable).sum();
-    let _ = writeln!(text, "     {} statements issued, each with its SHA-256; payable now {payable}", closed.payees.len());
+    let payable: ledgerline_money::Decimal = closed
+        .payees
+        .iter()
+        .map(|payee| payee.summary.payable)
+        .sum();
+    let _ = writeln!(
+        text,
+        "     {} statements issued, each with its SHA-256; payable now {payable}",
+        closed.payees.len()
+    );
     let _ = writeln!(
         text,
         "     wrote them as HTML, PDF, CSV, XLSX and JSON ({} files) into {}",
@@ -157,6 +265,32 @@ fn render(report: &DemoReport) -> String {
     for step in &report.next_steps {
         let _ = writeln!(text, "  - {step}");
     }
+    let _ = writeln!(
+        text,
+        "Portal logins (passwords made for this demo, shown once):"
+    );
+    for login in &report.logins {
+        let who = login.payee.as_deref().map_or_else(
+            || "label admin".to_string(),
+            |payee| format!("payee {payee}"),
+        );
+        let _ = writeln!(text, "  {:<28} {}  ({who})", login.email, login.password);
+    }
+    match &report.portal {
+        Some(address) => {
+            let _ = writeln!(
+                text,
+                "The portal: {address} (plain HTTP on loopback, for this demo). Ctrl-C stops it."
+            );
+        }
+        None => {
+            let _ = writeln!(
+                text,
+                "Serve the portal with `ledgerline --home {} serve --insecure-http`.",
+                report.home
+            );
+        }
+    }
     text
 }
 
@@ -167,7 +301,10 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     ledger.set_setting("demo", "true")?;
     let inbox = home.path.join(INBOX_FOLDER);
     let spinner = output.spinner("generating the demo label");
-    let options = SynthOptions { seed: arguments.seed, ..SynthOptions::default() };
+    let options = SynthOptions {
+        seed: arguments.seed,
+        ..SynthOptions::default()
+    };
     let generated = generate(&options, &inbox)?;
     spinner.finish_and_clear();
     let label_name = format!("{} (demo)", generated.label_name);
@@ -179,10 +316,13 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         vat_number: Some("NL001234567B01".to_string()),
         country: Some("NL".to_string()),
     }
-        .store(&ledger)?;
+    .store(&ledger)?;
 
     drop(ledger);
-    let catalog_files: Vec<std::path::PathBuf> = ["catalog/catalog.csv", "catalog/parties.csv"].iter().map(|file| inbox.join(file)).collect();
+    let catalog_files: Vec<std::path::PathBuf> = ["catalog/catalog.csv", "catalog/parties.csv"]
+        .iter()
+        .map(|file| inbox.join(file))
+        .collect();
     let catalog = crate::commands::catalog::import_files(&home, &catalog_files, output)?;
     let contracts = import_generated_contracts(&home, &generated, &inbox)?;
     let fx = crate::commands::fx::import_file(&home, &inbox.join("fx/fx-rates.csv"))?;
@@ -195,14 +335,29 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         .collect();
     reports.sort();
     let imported = import_files(&home, &reports, &ImportOptions::default(), output)?;
-    let costs = crate::commands::royalties::import_costs_file(&home, &inbox.join("costs/costs.csv"))?;
-    let period = ledgerline_model::Period::containing(ledgerline_model::PeriodKind::Half, options.last_month());
+    let costs =
+        crate::commands::royalties::import_costs_file(&home, &inbox.join("costs/costs.csv"))?;
+    let period = ledgerline_model::Period::containing(
+        ledgerline_model::PeriodKind::Half,
+        options.last_month(),
+    );
     let (draft, closed) = crate::commands::royalties::close(&home, period, output)?;
     let closed = crate::commands::royalties::report(&draft, "closed", Some(&closed));
     let ledger = home.open()?;
     let statements_folder = home.path.join("statements").join(period.to_string());
-    let statements = crate::commands::statements::write_statements(&ledger, &period.to_string(), &statements_folder, &ledgerline_render::Format::ALL, None)?;
+    let statements = crate::commands::statements::write_statements(
+        &ledger,
+        &period.to_string(),
+        &statements_folder,
+        &ledgerline_render::Format::ALL,
+        None,
+    )?;
 
+    let issued = ledgerline_run::issued_statements(&ledger, Some(&period.to_string()))
+        .map_err(crate::commands::royalties::refusal)?;
+    drop(ledger);
+    let logins = demo_logins(&home, &issued)?;
+    let ledger = home.open()?;
     let check = check_ledger(&ledger, &home.path.join(crate::home::LAKE_FOLDER))?;
     let ok = check.ok && imported.refused == 0 && catalog.refused == 0;
     let report = DemoReport {
@@ -238,7 +393,16 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         closed,
         statements,
         check,
+        logins,
+        portal: (!arguments.no_serve).then(|| format!("http://{}/", arguments.bind)),
     };
     output.report(&report, render)?;
-    Ok(if ok { 0 } else { 1 })
+    if !ok {
+        return Ok(1);
+    }
+    if !arguments.no_serve {
+        drop(ledger);
+        crate::commands::serve::serve_home(&home, arguments.bind, true)?;
+    }
+    Ok(0)
 }

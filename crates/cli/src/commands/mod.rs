@@ -9,6 +9,7 @@ pub mod import;
 pub mod init;
 pub mod payments;
 pub mod royalties;
+pub mod serve;
 pub mod statements;
 pub mod suspense;
 pub mod synth;

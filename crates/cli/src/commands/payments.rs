@@ -1,14 +1,12 @@
 //! `ledgerline payments import|add|sepa`: payments to payees and the SEPA file.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use ledgerline_contracts::{contracts_in_force, BankAccount, Bic, Iban};
+use ledgerline_contracts::{Bic, Iban};
 use ledgerline_model::Date;
 use ledgerline_money::{Currency, Decimal, RoundingMode};
-use ledgerline_payments::{pain_001, plan_transfers, read_payments, CreditTransferBatch, LeftOut, PartyId, PayeeBalance};
+use ledgerline_payments::{read_payments, LeftOut, PartyId};
 use ledgerline_run::{NewPayment, PaymentsRecorded};
-use ledgerline_store::Ledger;
 use serde::Serialize;
 
 use crate::args::{Cli, PaymentsCommand};
@@ -21,7 +19,12 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
     match command {
         PaymentsCommand::Import { file } => {
             let label = file.display().to_string();
-            let text = std::fs::read_to_string(file).map_err(|error| refuse(format!("{label}: cannot read: {error}"), "give a UTF-8 CSV file"))?;
+            let text = std::fs::read_to_string(file).map_err(|error| {
+                refuse(
+                    format!("{label}: cannot read: {error}"),
+                    "give a UTF-8 CSV file",
+                )
+            })?;
             let payments = read_payments(&text, &label).map_err(|problems| {
                 refuse(
                     problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
@@ -40,18 +43,46 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                     source: format!("{label}:{}", payment.line),
                 })
                 .collect();
-            let outcome = ledgerline_run::record_payments(&mut home.open()?, &new).map_err(refusal)?;
+            let outcome =
+                ledgerline_run::record_payments(&mut home.open()?, &new).map_err(refusal)?;
             report_recorded(output, &outcome)
         }
-        PaymentsCommand::Add { payee, amount, currency, date, reference } => {
+        PaymentsCommand::Add {
+            payee,
+            amount,
+            currency,
+            date,
+            reference,
+        } => {
             let mut ledger = home.open()?;
-            PartyId::parse(payee).map_err(|problem| refuse(format!("--payee: {problem}"), "give the party id, as in parties.csv"))?;
-            let amount = Decimal::parse(amount).map_err(|error| refuse(format!("--amount: \"{amount}\" {error}"), "write a decimal such as 120.50"))?;
+            PartyId::parse(payee).map_err(|problem| {
+                refuse(
+                    format!("--payee: {problem}"),
+                    "give the party id, as in parties.csv",
+                )
+            })?;
+            let amount = Decimal::parse(amount).map_err(|error| {
+                refuse(
+                    format!("--amount: \"{amount}\" {error}"),
+                    "write a decimal such as 120.50",
+                )
+            })?;
             let currency = match currency {
-                Some(code) => Currency::parse(code).map_err(|error| refuse(format!("--currency: {error}"), "an ISO 4217 code such as EUR"))?,
-                None => ledgerline_run::settings(&ledger).map_err(refusal)?.accounting_currency,
+                Some(code) => Currency::parse(code).map_err(|error| {
+                    refuse(
+                        format!("--currency: {error}"),
+                        "an ISO 4217 code such as EUR",
+                    )
+                })?,
+                None => {
+                    ledgerline_run::settings(&ledger)
+                        .map_err(refusal)?
+                        .accounting_currency
+                }
             };
-            let date = Date::parse(date).map_err(|error| refuse(format!("--date: {error}"), "write the date as YYYY-MM-DD"))?;
+            let date = Date::parse(date).map_err(|error| {
+                refuse(format!("--date: {error}"), "write the date as YYYY-MM-DD")
+            })?;
             let payment = NewPayment {
                 date: date.to_string(),
                 payee,
@@ -61,67 +92,47 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 period: None,
                 source: "manual".to_string(),
             };
-            let outcome = ledgerline_run::record_payments(&mut ledger, &[payment]).map_err(refusal)?;
+            let outcome =
+                ledgerline_run::record_payments(&mut ledger, &[payment]).map_err(refusal)?;
             report_recorded(output, &outcome)
         }
-        PaymentsCommand::Sepa { period, out, execution_date, debtor_iban, debtor_bic, debtor_name } => {
-            let period = parse_period(period)?;
-            let ledger = home.open()?;
-            let execution = Date::parse(execution_date).map_err(|error| refuse(format!("--execution-date: {error}"), "write YYYY-MM-DD"))?;
-            let debtor_iban = Iban::parse(debtor_iban).map_err(|problem| refuse(format!("--debtor-iban: {problem}"), "the label's own account"))?;
-            let debtor_bic = debtor_bic
-                .as_deref()
-                .map(Bic::parse)
-                .transpose()
-                .map_err(|problem| refuse(format!("--debtor-bic: {problem}"), "8 or 11 characters"))?;
-            let settings = ledgerline_run::settings(&ledger).map_err(refusal)?;
-            if !ledgerline_run::closed_periods(&ledger).map_err(refusal)?.contains(&period) {
-                return Err(refuse(format!("{period} is not closed"), format!("close it first: ledgerline close {period}")));
-            }
-            let banks = bank_accounts(&ledger, execution)?;
-            let balances = ledgerline_run::payable_balances(&ledger, period).map_err(refusal)?;
-            let mut candidates = Vec::new();
-            for (payee, (name, payable, currency)) in balances {
-                let Ok(party_id) = PartyId::parse(&payee) else { continue };
-                candidates.push(PayeeBalance {
-                    party_id,
-                    name,
-                    payable,
-                    currency,
-                    bank: banks.get(&payee).cloned(),
-                    remittance_information: format!("Royalties {period} {}", settings.label_name),
-                });
-            }
-            let (transfers, left_out) = plan_transfers(&candidates);
-            if transfers.is_empty() {
-                let reasons: Vec<String> = left_out
-                    .iter()
-                    .filter(|left| left.payable.is_positive())
-                    .map(|left| format!("  {} {}: {} {}: {}", left.party_id.as_str(), left.name, left.payable, left.currency, left.reason))
-                    .collect();
-                return Err(refuse(
-                    format!("no payee of {period} can be paid by SEPA; nothing was written\n{}", reasons.join("\n")),
-                    "give payees bank details in their contracts ([payees.settings.bank], docs/contracts.md)",
-                ));
-            }
-            let identifier = format!("LL-{}-{}", period, execution.to_string().replace('-', ""));
-            let batch = CreditTransferBatch {
-                message_id: identifier.clone(),
-                creation_date_time: format!("{execution}T00:00:00"),
-                initiating_party_name: settings.label_name.clone(),
-                payment_information_id: identifier,
-                requested_execution_date: execution,
-                debtor_name: debtor_name.clone().unwrap_or_else(|| settings.label_name.clone()),
-                debtor_iban,
-                debtor_bic,
-                batch_booking: true,
-                transfers,
+        PaymentsCommand::Sepa {
+            period,
+            out,
+            execution_date,
+            debtor_iban,
+            debtor_bic,
+            debtor_name,
+        } => {
+            let request = ledgerline_run::SepaRequest {
+                period: parse_period(period)?,
+                execution_date: Date::parse(execution_date).map_err(|error| {
+                    refuse(format!("--execution-date: {error}"), "write YYYY-MM-DD")
+                })?,
+                debtor_iban: Iban::parse(debtor_iban).map_err(|problem| {
+                    refuse(
+                        format!("--debtor-iban: {problem}"),
+                        "the label's own account",
+                    )
+                })?,
+                debtor_bic: debtor_bic.as_deref().map(Bic::parse).transpose().map_err(
+                    |problem| refuse(format!("--debtor-bic: {problem}"), "8 or 11 characters"),
+                )?,
+                debtor_name: debtor_name.clone(),
             };
-            let total: Decimal = batch.transfers.iter().map(|transfer| transfer.amount).sum();
-            let count = batch.transfers.len();
-            let xml = pain_001(&batch).map_err(|error| refuse(error.to_string(), "correct the payees' bank details in their contracts"))?;
-            std::fs::write(out, xml).map_err(|error| refuse(format!("{}: cannot write: {error}", out.display()), "choose a writable path"))?;
-            let document = SepaReport { file: out.display().to_string(), transfers: count, total, left_out };
+            let file = ledgerline_run::sepa_file(&home.open()?, &request).map_err(refusal)?;
+            std::fs::write(out, &file.xml).map_err(|error| {
+                refuse(
+                    format!("{}: cannot write: {error}", out.display()),
+                    "choose a writable path",
+                )
+            })?;
+            let document = SepaReport {
+                file: out.display().to_string(),
+                transfers: file.transfers,
+                total: file.total,
+                left_out: file.left_out,
+            };
             output.report(&document, |document| {
                 let mut text = format!(
                     "{}: {} credit transfers, {} EUR in total.\n",
@@ -132,7 +143,15 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 if !document.left_out.is_empty() {
                     let _ = writeln!(text, "Left out:");
                     for left in &document.left_out {
-                        let _ = writeln!(text, "  {} {}: {} {} ({})", left.party_id.as_str(), left.name, left.payable, left.currency, left.reason);
+                        let _ = writeln!(
+                            text,
+                            "  {} {}: {} {} ({})",
+                            left.party_id.as_str(),
+                            left.name,
+                            left.payable,
+                            left.currency,
+                            left.reason
+                        );
                     }
                 }
                 text
@@ -152,20 +171,10 @@ struct SepaReport {
 
 fn report_recorded(output: Output, outcome: &PaymentsRecorded) -> anyhow::Result<u8> {
     output.report(outcome, |outcome| {
-        format!("{} payments recorded, {} already recorded.\n", outcome.recorded, outcome.already_recorded)
+        format!(
+            "{} payments recorded, {} already recorded.\n",
+            outcome.recorded, outcome.already_recorded
+        )
     })?;
     Ok(0)
-}
-
-/// Each party's bank account, from the contracts in force in the month of `date`.
-fn bank_accounts(ledger: &Ledger, date: Date) -> anyhow::Result<BTreeMap<String, BankAccount>> {
-    let mut banks = BTreeMap::new();
-    for stored in contracts_in_force(ledger, date.month())? {
-        for payee in &stored.contract.payees {
-            if let Some(bank) = payee.settings.as_ref().and_then(|settings| settings.bank.clone()) {
-                banks.entry(payee.party.clone()).or_insert(bank);
-            }
-        }
-    }
-    Ok(banks)
 }
