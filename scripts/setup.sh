@@ -5,10 +5,15 @@
 set -euo pipefail
 
 # System packages: a C compiler for the bundled SQLite; poppler's pdftotext, pdftoppm and
-# pdfinfo, with which the statement tests read back and render the PDFs they write.
+# pdfinfo, with which the statement tests read back and render the PDFs they write; Chromium,
+# Node and npm for the portal's browser tests (tests/browser), which drive Debian's Chromium.
 needed_packages=()
 command -v cc >/dev/null 2>&1 || needed_packages+=(gcc libc6-dev)
 command -v pdftoppm >/dev/null 2>&1 || needed_packages+=(poppler-utils)
+[ -x /usr/bin/chromium ] || needed_packages+=(chromium)
+command -v node >/dev/null 2>&1 || needed_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || needed_packages+=(npm)
+command -v curl >/dev/null 2>&1 || needed_packages+=(curl)
 
 if [ "${#needed_packages[@]}" -gt 0 ]; then
   echo "setup: installing ${needed_packages[*]}" >&2

@@ -132,20 +132,25 @@ pub async fn lines(
         Ok((statement, (explanation, wanted.2)))
     })
     .await?;
-    let (explanation, query) = explanation;
+    let (mut explanation, query) = explanation;
+    for line in explanation
+        .items
+        .iter_mut()
+        .flat_map(|item| item.lines.iter_mut())
+    {
+        line.file = crate::pages::file_label(&line.file).to_string();
+    }
     let (level, rows) = drill_level(&statement, &query);
     Ok(Json(
         json!({ "level": level, "rows": rows, "explanation": explanation }),
     ))
 }
 
-pub async fn dashboard(State(app): State<App>) -> Result<Json<data::Dashboard>, PortalError> {
-    Ok(Json(
-        blocking(&app, |app| {
-            data::dashboard(&app.ledger()?, &app.lake_root())
-        })
-        .await?,
-    ))
+pub async fn dashboard(State(app): State<App>) -> Result<Json<Value>, PortalError> {
+    let figures = blocking(&app, |app| data::dashboard(app, &app.ledger()?)).await?;
+    Ok(Json(serde_json::to_value(&*figures).map_err(|error| {
+        PortalError::Internal(error.to_string())
+    })?))
 }
 
 pub async fn imports(State(app): State<App>) -> Result<Json<Value>, PortalError> {
@@ -195,14 +200,8 @@ pub async fn import(
 }
 
 pub async fn unmatched(State(app): State<App>) -> Result<Json<Value>, PortalError> {
-    let groups = blocking(&app, |app| {
-        Ok(ledgerline_import::suspense::unmatched_groups(
-            &app.ledger()?,
-            &app.lake_root(),
-        )?)
-    })
-    .await?;
-    Ok(Json(json!({ "groups": groups })))
+    let groups = blocking(&app, |app| data::unmatched(app, &app.ledger()?)).await?;
+    Ok(Json(json!({ "groups": &*groups })))
 }
 
 #[derive(Deserialize)]

@@ -2,12 +2,16 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
+
+use ledgerline_import::suspense::UnmatchedGroup;
 
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::Ledger;
 use serde::Serialize;
 
 use crate::error::PortalError;
+use crate::state::{data_version, AppState};
 use crate::users::User;
 
 #[derive(Clone, Debug, Serialize)]
@@ -92,7 +96,31 @@ pub struct MonthSource {
     pub lines: u64,
 }
 
-pub fn dashboard(ledger: &Ledger, lake_root: &Path) -> Result<Dashboard, PortalError> {
+/// The unmatched groups (they read every lake line), kept until the ledger changes.
+pub fn unmatched(app: &AppState, ledger: &Ledger) -> Result<Arc<Vec<UnmatchedGroup>>, PortalError> {
+    let version = data_version(ledger)?;
+    app.memo.get_or("unmatched", &version, || {
+        Ok(ledgerline_import::suspense::unmatched_groups(
+            ledger,
+            &app.lake_root(),
+        )?)
+    })
+}
+
+/// The dashboard, kept until the ledger changes.
+pub fn dashboard(app: &AppState, ledger: &Ledger) -> Result<Arc<Dashboard>, PortalError> {
+    let version = data_version(ledger)?;
+    let groups = unmatched(app, ledger)?;
+    app.memo.get_or("dashboard", &version, || {
+        compute_dashboard(ledger, &app.lake_root(), &groups)
+    })
+}
+
+fn compute_dashboard(
+    ledger: &Ledger,
+    lake_root: &Path,
+    groups: &[UnmatchedGroup],
+) -> Result<Dashboard, PortalError> {
     let mut sums: BTreeMap<(String, String, Currency), (Decimal, u64)> = BTreeMap::new();
     let mut query = ledger
         .connection()
@@ -125,9 +153,8 @@ pub fn dashboard(ledger: &Ledger, lake_root: &Path) -> Result<Dashboard, PortalE
             lines,
         })
         .collect();
-    let groups = ledgerline_import::suspense::unmatched_groups(ledger, lake_root)?;
     let mut unmatched_net: BTreeMap<Currency, Decimal> = BTreeMap::new();
-    for group in &groups {
+    for group in groups {
         for (currency, amount) in &group.net {
             *unmatched_net.entry(*currency).or_default() += *amount;
         }

@@ -8,6 +8,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
+use ledgerline_import::suspense::UnmatchedGroup;
 use ledgerline_import::{CatalogIndex, FileImport, ImportOptions, ImportStatus};
 use ledgerline_money::{Currency, Decimal};
 use maud::{html, Markup};
@@ -35,10 +36,7 @@ pub async fn dashboard(
     State(app): State<App>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, PortalError> {
-    let figures = blocking(&app, |app| {
-        data::dashboard(&app.ledger()?, &app.lake_root())
-    })
-    .await?;
+    let figures = blocking(&app, |app| data::dashboard(app, &app.ledger()?)).await?;
     let mut by_month: BTreeMap<(String, Currency), Decimal> = BTreeMap::new();
     for row in &figures.receipts {
         *by_month
@@ -159,7 +157,7 @@ fn imports_page(
             tbody {
                 @for row in rows {
                     tr {
-                        td { (row.id) } td { (row.file_name) } td { (row.source) " " span class="muted" { (row.layout) } }
+                        td { (row.id) } td title=(row.file_name) { (crate::pages::file_label(&row.file_name)) } td { (row.source) " " span class="muted" { (row.layout) } }
                         (number(row.lines)) (number(row.unmatched_lines))
                         td { (row.first_sale_day.as_deref().unwrap_or("")) " – " (row.last_sale_day.as_deref().unwrap_or("")) }
                         td { @for (currency, net) in &row.net { (net) " " (currency) " " } }
@@ -311,7 +309,7 @@ pub async fn upload(
 fn unmatched_page(
     app: &App,
     principal: &Principal,
-    groups: &[ledgerline_import::suspense::UnmatchedGroup],
+    groups: &[UnmatchedGroup],
     message: Option<Markup>,
 ) -> Response {
     let admin = principal.user.role == Role::Admin;
@@ -353,13 +351,7 @@ pub async fn unmatched(
     State(app): State<App>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, PortalError> {
-    let groups = blocking(&app, |app| {
-        Ok(ledgerline_import::suspense::unmatched_groups(
-            &app.ledger()?,
-            &app.lake_root(),
-        )?)
-    })
-    .await?;
+    let groups = blocking(&app, |app| data::unmatched(app, &app.ledger()?)).await?;
     Ok(unmatched_page(&app, &principal, &groups, None))
 }
 
@@ -403,10 +395,7 @@ pub async fn resolve(
 ) -> Result<Response, PortalError> {
     let (outcome, groups) = blocking(&app, move |app| {
         let outcome = resolve_alias(app, &form.identifier, &form.target);
-        Ok((
-            outcome,
-            ledgerline_import::suspense::unmatched_groups(&app.ledger()?, &app.lake_root())?,
-        ))
+        Ok((outcome, data::unmatched(app, &app.ledger()?)?))
     })
     .await?;
     let (status, message) = match outcome {

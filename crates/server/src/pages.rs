@@ -168,3 +168,9 @@ pub fn number(text: impl std::fmt::Display) -> Markup {
 pub fn trusted(svg: String) -> PreEscaped<String> {
     PreEscaped(svg)
 }
+
+/// A report's file name without the folders it was imported from (which are the importing
+/// machine's business, not the reader's).
+pub fn file_label(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}

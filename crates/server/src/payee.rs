@@ -17,10 +17,12 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PortalError;
-use crate::pages::{csrf_field, encode_query, encode_segment, layout, money, number, trusted};
+use crate::pages::{
+    csrf_field, encode_query, encode_segment, file_label, layout, money, number, trusted,
+};
 use crate::routes::Principal;
 use crate::session::same_token;
-use crate::state::{blocking, App};
+use crate::state::{blocking, App, AppState};
 
 /// One issued statement of a payee, as listed.
 #[derive(Clone, Debug, Serialize)]
@@ -372,6 +374,13 @@ pub async fn lines(
     let base = statement_link(&payee, &period);
     let currency = statement.currency.clone();
     let (level, rows) = drill_level(&statement, &query);
+    let track_title = query.track.as_ref().map(|track| {
+        statement
+            .earnings
+            .iter()
+            .find(|line| &line.track == track)
+            .map_or_else(|| track.clone(), |line| line.title.clone())
+    });
     let total: Decimal = rows.iter().map(|row| row.amount).sum();
     let link = |service: Option<&str>, territory: Option<&str>, track: Option<&str>| {
         let mut parts = Vec::new();
@@ -396,7 +405,7 @@ pub async fn lines(
             a href=(link(None, None, None)) { "All services" }
             @if let Some(service) = &query.service { " › " a href=(link(Some(service), None, None)) { (service) } }
             @if let (Some(service), Some(territory)) = (&query.service, &query.territory) { " › " a href=(link(Some(service), Some(territory), None)) { (territory) } }
-            @if let Some(track) = &query.track { " › " (track) }
+            @if let Some(track) = &track_title { " › " (track) }
         }
         @if let Some(explanation) = &explanation {
             @for item in &explanation.items {
@@ -408,7 +417,7 @@ pub async fn lines(
                         thead { tr { th scope="col" { "Report" } th scope="col" class="num" { "Line" } th scope="col" class="num" { "Units" } th scope="col" class="num" { "Net" } } }
                         tbody {
                             @for line in &item.lines {
-                                tr { td { "#" (line.import_id) " " (line.file) } td class="num" { (line.line) } td class="num" { (line.units) } td class="num" { (line.net.to_string()) " " (line.currency.to_string()) } }
+                                tr { td { "#" (line.import_id) " " (file_label(&line.file)) } td class="num" { (line.line) } td class="num" { (line.units) } td class="num" { (line.net.to_string()) " " (line.currency.to_string()) } }
                             }
                         }
                     }
@@ -474,21 +483,50 @@ pub fn content_type(format: Format) -> &'static str {
     }
 }
 
+/// A document of an issued statement, rendered once: issued statements never change and
+/// rendering is deterministic, so the bytes are kept under `cache/documents/<sha256>.<kind>` in
+/// the home (written aside and renamed, so a reader never sees half a file).
+fn cached_document(
+    app: &AppState,
+    statement: &Statement,
+    kind: &str,
+    render: impl FnOnce(&Statement) -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, PortalError> {
+    let folder = app.config.home.join("cache").join("documents");
+    let path = folder.join(format!("{}.{kind}", statement.sha256()));
+    if let Ok(bytes) = std::fs::read(&path) {
+        if !bytes.is_empty() {
+            return Ok(bytes);
+        }
+    }
+    let bytes = render(statement)
+        .map_err(|error| PortalError::Internal(format!("render {kind}: {error}")))?;
+    let written = std::fs::create_dir_all(&folder).and_then(|()| {
+        let mut file = tempfile::NamedTempFile::new_in(&folder)?;
+        std::io::Write::write_all(&mut file, &bytes)?;
+        file.persist(&path).map_err(|error| error.error)?;
+        Ok(())
+    });
+    if let Err(error) = written {
+        // Serving matters more than caching.
+        eprintln!("ledgerline serve: cannot cache {}: {error}", path.display());
+    }
+    Ok(bytes)
+}
+
 pub async fn download(
     State(app): State<App>,
     Path((payee, period, format)): Path<(String, String, String)>,
 ) -> Result<Response, PortalError> {
     let format = Format::parse(&format).ok_or(PortalError::NotFound)?;
-    let statement = blocking(&app, move |app| {
-        issued_statement(&app.ledger()?, &payee, &period)
+    let (statement, bytes) = blocking(&app, move |app| {
+        let statement = issued_statement(&app.ledger()?, &payee, &period)?;
+        let bytes = cached_document(app, &statement, format.extension(), |statement| {
+            ledgerline_render::render(statement, format).map_err(|error| error.to_string())
+        })?;
+        Ok((statement, bytes))
     })
     .await?;
-    let bytes = tokio::task::spawn_blocking({
-        let statement = statement.clone();
-        move || ledgerline_render::render(&statement, format)
-    })
-    .await?
-    .map_err(|error| PortalError::Internal(format!("render: {error}")))?;
     Ok(attachment(
         bytes,
         content_type(format),
@@ -500,15 +538,15 @@ pub async fn invoice(
     State(app): State<App>,
     Path((payee, period)): Path<(String, String)>,
 ) -> Result<Response, PortalError> {
-    let statement = blocking(&app, move |app| {
-        issued_statement(&app.ledger()?, &payee, &period)
+    let (name, bytes) = blocking(&app, move |app| {
+        let statement = issued_statement(&app.ledger()?, &payee, &period)?;
+        let name = ledgerline_render::invoice_file_name(&statement).ok_or(PortalError::NotFound)?;
+        let bytes = cached_document(app, &statement, "invoice.pdf", |statement| {
+            ledgerline_render::render_invoice_pdf(statement).map_err(|error| error.to_string())
+        })?;
+        Ok((name, bytes))
     })
     .await?;
-    let name = ledgerline_render::invoice_file_name(&statement).ok_or(PortalError::NotFound)?;
-    let bytes =
-        tokio::task::spawn_blocking(move || ledgerline_render::render_invoice_pdf(&statement))
-            .await?
-            .map_err(|error| PortalError::Internal(format!("invoice: {error}")))?;
     Ok(attachment(bytes, "application/pdf", &name))
 }
 

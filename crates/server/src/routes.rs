@@ -384,7 +384,8 @@ async fn security_headers(request: Request, next: Next) -> Response {
         ),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
+        // Not `no-referrer`: with it browsers send `Origin: null` on the portal's own forms.
+        ("referrer-policy", "same-origin"),
         ("cross-origin-opener-policy", "same-origin"),
         ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
     ];
@@ -412,14 +413,14 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// Whether a state-changing request came from another site: the browser says so in
 /// `Sec-Fetch-Site`, or `Origin` names another host than the one asked.
 pub fn cross_site(headers: &HeaderMap) -> bool {
+    // Browsers that send Sec-Fetch-Site say where the request came from; trust it alone.
     if let Some(site) = headers
         .get("sec-fetch-site")
         .and_then(|value| value.to_str().ok())
     {
-        if site != "same-origin" && site != "none" {
-            return true;
-        }
+        return site != "same-origin" && site != "none";
     }
+    // Otherwise the Origin, when there is one, must be this host.
     if let Some(origin) = headers
         .get(header::ORIGIN)
         .and_then(|value| value.to_str().ok())
@@ -429,9 +430,7 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("");
         let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-        if origin == "null" || !origin_host.eq_ignore_ascii_case(host) {
-            return true;
-        }
+        return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
     }
     false
 }

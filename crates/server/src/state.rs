@@ -26,6 +26,66 @@ pub struct AppState {
     pub config: Config,
     pub sessions: Sessions,
     pub limits: LoginLimits,
+    /// Figures that read the whole lake (the dashboard, the unmatched queue), kept until the
+    /// ledger changes (see [`data_version`]).
+    pub memo: Memo,
+}
+
+/// Values computed from the ledger and the lake, each stored with the [`data_version`] it was
+/// computed at and used only while the version is the same.
+#[derive(Default)]
+pub struct Memo {
+    entries: std::sync::Mutex<std::collections::HashMap<&'static str, MemoEntry>>,
+}
+
+/// A value and the data version it was computed at.
+type MemoEntry = (String, Arc<dyn std::any::Any + Send + Sync>);
+
+impl Memo {
+    /// The value under `name` for `version`, computing it when missing or stale.
+    pub fn get_or<T, F>(
+        &self,
+        name: &'static str,
+        version: &str,
+        compute: F,
+    ) -> Result<Arc<T>, PortalError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Result<T, PortalError>,
+    {
+        if let Some((stored, value)) = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(name)
+        {
+            if stored == version {
+                if let Ok(value) = value.clone().downcast::<T>() {
+                    return Ok(value);
+                }
+            }
+        }
+        let value = Arc::new(compute()?);
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(name, (version.to_string(), value.clone()));
+        Ok(value)
+    }
+}
+
+/// What the lake-wide figures depend on, read in one query: imports, aliases, the catalog,
+/// closed periods and payments. Any change to these changes the version.
+pub fn data_version(ledger: &Ledger) -> Result<String, PortalError> {
+    Ok(ledger.connection().query_row(
+        "SELECT (SELECT coalesce(max(id), 0) || '.' || count(*) FROM imports) || ':' ||
+                (SELECT count(*) FROM aliases) || ':' ||
+                (SELECT count(*) FROM tracks) || '.' || (SELECT count(*) FROM releases) || ':' ||
+                (SELECT count(*) FROM periods WHERE closed_at IS NOT NULL) || ':' ||
+                (SELECT coalesce(max(id), 0) FROM payments)",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 pub type App = Arc<AppState>;
@@ -36,6 +96,7 @@ impl AppState {
             config,
             sessions: Sessions::default(),
             limits: LoginLimits::default(),
+            memo: Memo::default(),
         })
     }
 
