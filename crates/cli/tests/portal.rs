@@ -1119,3 +1119,99 @@ fn plain_http_is_only_for_loopback_development() {
         );
     });
 }
+
+#[test]
+fn label_users_can_turn_on_two_factor_sign_in_and_then_need_the_code() {
+    use ledgerline_server::totp;
+    let demo = make_demo();
+    let (app, router) = app_for(&demo.home, false);
+    let (email, password, _) = logins(&demo.report)
+        .into_iter()
+        .find(|login| login.2.is_none())
+        .unwrap();
+    runtime().block_on(async {
+        let (session, csrf) = session_for(&app, &email);
+        let started = send(
+            &router,
+            post_form(
+                "/account/totp",
+                Some(&session),
+                &[("_csrf", &csrf), ("action", "start")],
+            ),
+        )
+        .await;
+        assert_eq!(started.status, StatusCode::OK);
+        let secret = field(&started.text(), "secret");
+        let bytes = totp::base32_decode(&secret).unwrap();
+        let code = |step: u64| format!("{:06}", totp::code_at(&bytes, step));
+        let wrong = send(
+            &router,
+            post_form(
+                "/account/totp",
+                Some(&session),
+                &[
+                    ("_csrf", &csrf),
+                    ("action", "confirm"),
+                    ("secret", &secret),
+                    ("code", "000000"),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let now = totp::current_step();
+        let confirmed = send(
+            &router,
+            post_form(
+                "/account/totp",
+                Some(&session),
+                &[
+                    ("_csrf", &csrf),
+                    ("action", "confirm"),
+                    ("secret", &secret),
+                    ("code", &code(now)),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text());
+        assert!(confirmed.text().contains("Two-factor sign-in is on"));
+
+        // The password alone no longer signs in; with the next code it does, once.
+        let without = sign_in(&router, "__Host-ledgerline-login", &email, &password).await;
+        assert_eq!(without.status, StatusCode::UNAUTHORIZED);
+        let sign_in_with = |code: String| {
+            let router = router.clone();
+            let (email, password) = (email.clone(), password.clone());
+            async move {
+                let form = send(&router, get("/login", None)).await;
+                let token = field(&form.text(), "_login");
+                let cookie = format!(
+                    "__Host-ledgerline-login={}",
+                    form.cookie("__Host-ledgerline-login").unwrap()
+                );
+                send(
+                    &router,
+                    post_form(
+                        "/login",
+                        Some(&cookie),
+                        &[
+                            ("_login", &token),
+                            ("email", &email),
+                            ("password", &password),
+                            ("code", &code),
+                        ],
+                    ),
+                )
+                .await
+                .status
+            }
+        };
+        assert_eq!(sign_in_with(code(now + 1)).await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            sign_in_with(code(now + 1)).await,
+            StatusCode::UNAUTHORIZED,
+            "a code is accepted once"
+        );
+    });
+}

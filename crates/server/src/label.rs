@@ -44,6 +44,14 @@ pub async fn dashboard(
             .or_default() += row.net;
     }
     let chart = receipts_chart(&by_month);
+    // Newest month first; sources and currencies in order within a month.
+    let mut newest_first: Vec<&data::MonthSource> = figures.receipts.iter().collect();
+    newest_first.sort_by(|a, b| {
+        b.month
+            .cmp(&a.month)
+            .then_with(|| a.source.cmp(&b.source))
+            .then_with(|| a.currency.cmp(&b.currency))
+    });
     let body = html! {
         div class="cards" {
             div class="card" { h2 { "Unmatched" } p class="figure" { (amounts(&figures.unmatched_net)) } p { (figures.unmatched_lines) " lines · " a href="/label/unmatched" { "resolve" } } }
@@ -60,7 +68,7 @@ pub async fn dashboard(
         table {
             thead { tr { th scope="col" { "Month" } th scope="col" { "Source" } th scope="col" class="num" { "Lines" } th scope="col" class="num" { "Net" } } }
             tbody {
-                @for row in figures.receipts.iter().rev() {
+                @for row in &newest_first {
                     tr { td { (row.month) } td { (row.source) } (number(row.lines)) (number(money(row.net, row.currency.code()))) }
                 }
             }
