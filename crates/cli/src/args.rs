@@ -68,6 +68,10 @@ pub enum Command {
     /// Check a statement file (any format it was issued in) against the ledger: is it exactly
     /// the statement that was issued?
     Verify(VerifyArgs),
+    /// Write a lender pack (PDF, XLSX, JSON): income by year, month, source, territory, usage,
+    /// format, release and release age, concentration, decay, liabilities, rights and an
+    /// indicative valuation, every figure reconciled to the ledger (docs/finance.md).
+    Value(ValueArgs),
     /// Write a synthetic label (catalog, contracts, costs, FX rates, sales reports and their
     /// ground truth) into a folder. Deterministic: the same seed gives the same bytes.
     Synth(SynthArgs),
@@ -386,4 +390,18 @@ pub struct VerifyArgs {
     /// A statement file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    /// The pack's last month (`2026-06`); default: the last month of the last closed period,
+    /// or the last month with receipts when nothing is closed.
+    #[arg(long, value_name = "MONTH")]
+    pub as_of: Option<String>,
+    /// The folder to write the pack into (created if missing); default `<home>/lender-pack`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Years of rights remaining for the valuation (N).
+    #[arg(long, value_name = "N", default_value_t = 70, value_parser = clap::value_parser!(u32).range(1..=150))]
+    pub years: u32,
 }

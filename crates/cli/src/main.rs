@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Explain(arguments) => commands::royalties::run_explain(&cli, arguments, output),
         Command::Statements(arguments) => commands::statements::run_statements(&cli, arguments, output),
         Command::Verify(arguments) => commands::statements::run_verify(&cli, arguments, output),
+        Command::Value(arguments) => commands::value::run(&cli, arguments, output),
         Command::Synth(arguments) => commands::synth::run(arguments, output),
         Command::Demo(arguments) => commands::demo::run(&cli, arguments, output),
         Command::Serve(arguments) => commands::serve::run_serve(&cli, arguments),

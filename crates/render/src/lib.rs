@@ -20,6 +20,7 @@ mod document;
 mod html;
 mod invoice;
 mod pdf;
+pub mod report;
 mod text;
 mod verify;
 pub mod xlsx;
@@ -31,6 +32,7 @@ pub use csv::render_csv;
 pub use html::render_html;
 pub use invoice::{invoice_file_name, render_invoice_pdf, INVOICE_NUMBER_MARKER, INVOICE_STATEMENT_MARKER};
 pub use pdf::render_pdf;
+pub use report::{render_report_pdf, Report, ReportBlock, ReportColumn, ReportTable};
 pub use verify::{extract_hash, figures_from, verify_against, Figures, Verdict};
 pub use xlsx::render_xlsx;
 

@@ -36,8 +36,8 @@ pub(crate) const PAGE_HEIGHT: f32 = 841.89;
 pub(crate) const LEFT: f32 = 42.0;
 pub(crate) const RIGHT: f32 = PAGE_WIDTH - 42.0;
 pub(crate) const WIDTH: f32 = RIGHT - LEFT;
-const TOP: f32 = 54.0;
-const BOTTOM: f32 = PAGE_HEIGHT - 52.0;
+pub(crate) const TOP: f32 = 54.0;
+pub(crate) const BOTTOM: f32 = PAGE_HEIGHT - 52.0;
 
 pub(crate) const ACCENT: Rgb = Rgb(0x2f, 0x5f, 0x98);
 pub(crate) const RULE: Rgb = Rgb(0xd9, 0xde, 0xe5);
@@ -78,7 +78,7 @@ pub(crate) struct Fonts {
 }
 
 impl Fonts {
-    fn face(&self, bold: bool) -> &Face {
+    pub(crate) fn face(&self, bold: bool) -> &Face {
         if bold {
             &self.bold
         } else {
@@ -147,14 +147,14 @@ pub(crate) enum Op {
     Line { x1: f32, y1: f32, x2: f32, y2: f32, color: Rgb, width: f32 },
 }
 
-struct Layout<'f> {
-    fonts: &'f Fonts,
-    pages: Vec<Vec<Op>>,
-    y: f32,
+pub(crate) struct Layout<'f> {
+    pub(crate) fonts: &'f Fonts,
+    pub(crate) pages: Vec<Vec<Op>>,
+    pub(crate) y: f32,
 }
 
 impl<'f> Layout<'f> {
-    fn new(fonts: &'f Fonts) -> Layout<'f> {
+    pub(crate) fn new(fonts: &'f Fonts) -> Layout<'f> {
         Layout { fonts, pages: vec![Vec::new()], y: TOP - 14.0 }
     }
 
@@ -162,36 +162,36 @@ impl<'f> Layout<'f> {
         self.pages.last_mut().unwrap_or_else(|| unreachable!("a layout always has a page"))
     }
 
-    fn new_page(&mut self) {
+    pub(crate) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = TOP;
     }
 
     /// Starts a new page unless `height` fits below the current position.
-    fn ensure(&mut self, height: f32) {
+    pub(crate) fn ensure(&mut self, height: f32) {
         if self.y + height > BOTTOM {
             self.new_page();
         }
     }
 
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: Rgb, text: impl Into<String>) {
+    pub(crate) fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: Rgb, text: impl Into<String>) {
         self.ops().push(Op::Text { x, y, size, bold, color, text: text.into() });
     }
 
-    fn text_right(&mut self, right: f32, y: f32, size: f32, bold: bool, color: Rgb, text: &str) {
+    pub(crate) fn text_right(&mut self, right: f32, y: f32, size: f32, bold: bool, color: Rgb, text: &str) {
         let width = self.fonts.width(text, size, bold);
         self.text(right - width, y, size, bold, color, text);
     }
 
-    fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, color: Rgb) {
+    pub(crate) fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, color: Rgb) {
         self.ops().push(Op::Rect { x, y, width, height, color });
     }
 
-    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, color: Rgb, width: f32) {
+    pub(crate) fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, color: Rgb, width: f32) {
         self.ops().push(Op::Line { x1, y1, x2, y2, color, width });
     }
 
-    fn paragraph(&mut self, text: &str, size: f32, color: Rgb, after: f32) {
+    pub(crate) fn paragraph(&mut self, text: &str, size: f32, color: Rgb, after: f32) {
         let leading = size * 1.45;
         for line in self.fonts.wrap(text, size, false, WIDTH) {
             self.ensure(leading);
@@ -201,7 +201,7 @@ impl<'f> Layout<'f> {
         self.y += after;
     }
 
-    fn header(&mut self, label: &str, title: &str, facts: &[(String, String)]) {
+    pub(crate) fn header(&mut self, label: &str, title: &str, facts: &[(String, String)]) {
         self.y = TOP - 14.0;
         self.text(LEFT, self.y + 8.0, 9.0, true, ACCENT, label.to_uppercase());
         self.y += 34.0;
@@ -218,7 +218,7 @@ impl<'f> Layout<'f> {
         self.y += 12.0;
     }
 
-    fn section(&mut self, title: &str) {
+    pub(crate) fn section(&mut self, title: &str) {
         // Keep a heading with what follows it.
         self.ensure(90.0);
         self.y += 14.0;
@@ -238,7 +238,7 @@ impl<'f> Layout<'f> {
         self.y += 28.0;
     }
 
-    fn chart(&mut self, chart: &Chart) {
+    pub(crate) fn chart(&mut self, chart: &Chart) {
         let scale = WIDTH / chart.width as f32;
         let height = chart.height as f32 * scale;
         self.ensure(height + 10.0);
@@ -273,7 +273,7 @@ impl<'f> Layout<'f> {
         self.y += height + 12.0;
     }
 
-    fn table(&mut self, table: &Table) {
+    pub(crate) fn table(&mut self, table: &Table) {
         let size = if table.detail { 6.5 } else { 8.6 };
         let row_height = size * 1.75;
         let pad = if table.detail { 2.6 } else { 5.0 };

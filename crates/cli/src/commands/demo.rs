@@ -37,6 +37,7 @@ struct DemoReport {
     imported: ImportReport,
     closed: RunReport,
     statements: crate::commands::statements::WrittenStatements,
+    lender_pack: crate::commands::value::ValueReport,
     check: CheckReport,
     next_steps: Vec<String>,
     /// Portal logins made for the demo: a label admin and two payees.
@@ -256,6 +257,13 @@ fn render(report: &DemoReport) -> String {
     );
     let _ = writeln!(
         text,
+        "     wrote the lender pack (PDF, XLSX, JSON) into {}: LTM net label share {} {}, equal to the ledger's closed periods",
+        report.lender_pack.written.folder,
+        report.lender_pack.currency,
+        report.lender_pack.ltm.flow.label_share.format_fixed(2, ledgerline_money::RoundingMode::HalfEven)
+    );
+    let _ = writeln!(
+        text,
         "  6. checked the ledger: {} (schema {}, {} postings)",
         if report.check.ok { "ok" } else { "PROBLEMS" },
         report.check.schema_version,
@@ -353,6 +361,13 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         None,
     )?;
 
+    let lender_pack = crate::commands::value::write_lender_pack(
+        &ledger,
+        &home.path.join(crate::home::LAKE_FOLDER),
+        &ledgerline_finance::Options::default(),
+        &home.path.join(crate::commands::value::PACK_FOLDER),
+    )?;
+
     let issued = ledgerline_run::issued_statements(&ledger, Some(&period.to_string()))
         .map_err(crate::commands::royalties::refusal)?;
     drop(ledger);
@@ -383,6 +398,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
                 statements_folder.display()
             ),
             format!("the ledger: `ledgerline --home {} check`", home.path.display()),
+            format!("what a lender sees: {}/{}/lender-pack.pdf (`ledgerline --home {} value`)", home.path.display(), crate::commands::value::PACK_FOLDER, home.path.display()),
         ],
         generated,
         catalog,
@@ -392,6 +408,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         imported,
         closed,
         statements,
+        lender_pack,
         check,
         logins,
         portal: (!arguments.no_serve).then(|| format!("http://{}/", arguments.bind)),

@@ -13,3 +13,4 @@ pub mod serve;
 pub mod statements;
 pub mod suspense;
 pub mod synth;
+pub mod value;
