@@ -23,6 +23,8 @@ pub const ABSOLUTE_SECONDS: u64 = 12 * 3600;
 pub const ACCOUNT_FAILURES: usize = 5;
 pub const ADDRESS_FAILURES: usize = 20;
 pub const LIMIT_WINDOW_SECONDS: u64 = 15 * 60;
+/// How many accounts and addresses with failures are kept before old ones are dropped.
+const PRUNE_AT: usize = 100_000;
 
 /// Cookie names. `__Host-` makes the browser insist on Secure, Path=/ and no Domain, so no other
 /// host (a sibling subdomain) can set or read it.
@@ -174,6 +176,21 @@ impl LoginLimits {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (accounts, addresses) = &mut *guard;
+        // Attempts on many made-up accounts must not grow memory without end: past a bound,
+        // what is older than the window is dropped.
+        if accounts.len() + addresses.len() > PRUNE_AT {
+            let window = Duration::from_secs(LIMIT_WINDOW_SECONDS);
+            accounts.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|last| now.duration_since(*last) < window)
+            });
+            addresses.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|last| now.duration_since(*last) < window)
+            });
+        }
         accounts.entry(email.to_lowercase()).or_default().push(now);
         addresses.entry(address).or_default().push(now);
     }
