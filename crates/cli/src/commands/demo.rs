@@ -309,8 +309,11 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     ledger.set_setting("demo", "true")?;
     let inbox = home.path.join(INBOX_FOLDER);
     let spinner = output.spinner("generating the demo label");
+    // Two years of reports, so that the lender pack has a history to fit a decay to.
     let options = SynthOptions {
         seed: arguments.seed,
+        first_month: ledgerline_model::Month::new(2024, 7).expect("2024-07 is a valid month"),
+        months: 24,
         ..SynthOptions::default()
     };
     let generated = generate(&options, &inbox)?;
