@@ -120,25 +120,39 @@ pub enum MappingError {
     #[error("{file}: {message}")]
     Toml { file: String, message: String },
     #[error("{file}: field `{field}`: {message}")]
-    Field { file: String, field: String, message: String },
+    Field {
+        file: String,
+        field: String,
+        message: String,
+    },
 }
 
 /// Collapses runs of whitespace, trims and lower-cases a header cell, so `Total  Royalty
 /// Bearing Plays` (Apple's two spaces) and a BOM-less `ISRC ` match their mapping.
 pub fn normalise_column_name(name: &str) -> String {
-    name.trim_start_matches('\u{feff}').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.trim_start_matches('\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl MappingFile {
     pub fn parse(text: &str, file: &str) -> Result<MappingFile, MappingError> {
-        let mapping: MappingFile =
-            toml::from_str(text).map_err(|error| MappingError::Toml { file: file.to_string(), message: error.to_string() })?;
+        let mapping: MappingFile = toml::from_str(text).map_err(|error| MappingError::Toml {
+            file: file.to_string(),
+            message: error.to_string(),
+        })?;
         mapping.validate(file)?;
         Ok(mapping)
     }
 
     pub fn format_id(&self) -> FormatId {
-        FormatId { source: self.source.clone(), layout: self.layout.clone(), version: self.version.clone() }
+        FormatId {
+            source: self.source.clone(),
+            layout: self.layout.clone(),
+            version: self.version.clone(),
+        }
     }
 
     fn validate(&self, file: &str) -> Result<(), MappingError> {
@@ -148,42 +162,79 @@ impl MappingFile {
             message: message.to_string(),
         };
         let fields = &self.fields;
-        let period_given = fields.sale_period.is_some() || (fields.sale_start.is_some() && fields.sale_end.is_some());
+        let period_given = fields.sale_period.is_some()
+            || (fields.sale_start.is_some() && fields.sale_end.is_some());
         if !period_given {
-            return Err(field_error("sale_period", "give sale_period, or both sale_start and sale_end"));
+            return Err(field_error(
+                "sale_period",
+                "give sale_period, or both sale_start and sale_end",
+            ));
         }
         for (name, spec) in self.date_fields() {
             let Some(pattern) = &spec.format else {
-                return Err(field_error(name, "a date field needs `format`, e.g. format = \"{YYYY}-{MM}-{DD}\""));
+                return Err(field_error(
+                    name,
+                    "a date field needs `format`, e.g. format = \"{YYYY}-{MM}-{DD}\"",
+                ));
             };
             DatePattern::compile(pattern).map_err(|message| field_error(name, &message))?;
         }
         for (name, spec) in self.all_fields() {
-            let sources = [spec.column.is_some(), spec.columns.is_some(), spec.sum_of.is_some()];
+            let sources = [
+                spec.column.is_some(),
+                spec.columns.is_some(),
+                spec.sum_of.is_some(),
+            ];
             if sources.iter().filter(|given| **given).count() > 1 {
-                return Err(field_error(name, "give only one of column, columns and sum_of"));
+                return Err(field_error(
+                    name,
+                    "give only one of column, columns and sum_of",
+                ));
             }
-            if !sources.iter().any(|given| *given) && spec.value.is_none() && spec.default.is_none() {
-                return Err(field_error(name, "say where the value comes from: column, columns, sum_of, value or default"));
+            if !sources.iter().any(|given| *given) && spec.value.is_none() && spec.default.is_none()
+            {
+                return Err(field_error(
+                    name,
+                    "say where the value comes from: column, columns, sum_of, value or default",
+                ));
             }
             if spec.sum_of.is_some() && !["units", "gross", "net"].contains(&name) {
                 return Err(field_error(name, "sum_of is for units, gross and net only"));
             }
         }
         for (name, spec, allowed) in [
-            ("usage", Some(&fields.usage), &["stream", "download", "physical", "ugc", "other"][..]),
-            ("tier", fields.tier.as_ref(), &["premium", "ad-supported", "trial", "other"][..]),
+            (
+                "usage",
+                Some(&fields.usage),
+                &["stream", "download", "physical", "ugc", "other"][..],
+            ),
+            (
+                "tier",
+                fields.tier.as_ref(),
+                &["premium", "ad-supported", "trial", "other"][..],
+            ),
         ] {
             let Some(spec) = spec else { continue };
-            let targets = spec.map.iter().flat_map(|map| map.values()).chain(spec.value.iter()).chain(spec.default.iter());
+            let targets = spec
+                .map
+                .iter()
+                .flat_map(|map| map.values())
+                .chain(spec.value.iter())
+                .chain(spec.default.iter());
             for target in targets {
                 if !allowed.contains(&target.as_str()) {
-                    return Err(field_error(name, &format!("\"{target}\" is not one of {}", allowed.join(", "))));
+                    return Err(field_error(
+                        name,
+                        &format!("\"{target}\" is not one of {}", allowed.join(", ")),
+                    ));
                 }
             }
         }
         if self.detect.required_columns.is_empty() {
-            return Err(field_error("detect.required_columns", "list the columns that identify this layout"));
+            return Err(field_error(
+                "detect.required_columns",
+                "list the columns that identify this layout",
+            ));
         }
         Ok(())
     }
@@ -227,23 +278,44 @@ impl MappingFile {
             ("net", &fields.net),
             ("currency", &fields.currency),
         ];
-        all.extend(optional.into_iter().filter_map(|(name, spec)| spec.as_ref().map(|spec| (name, spec))));
+        all.extend(
+            optional
+                .into_iter()
+                .filter_map(|(name, spec)| spec.as_ref().map(|spec| (name, spec))),
+        );
         all
     }
 
     /// Whether a header row (already normalised) is this layout.
     pub fn matches_header(&self, normalised_header: &[String]) -> bool {
         let has = |column: &String| normalised_header.contains(&normalise_column_name(column));
-        self.detect.required_columns.iter().all(has) && !self.detect.forbidden_columns.iter().any(has)
+        self.detect.required_columns.iter().all(has)
+            && !self.detect.forbidden_columns.iter().any(has)
     }
 
     /// Binds the mapping to a header: column names become indices. A mapped column the header
     /// lacks is an error naming it.
-    pub fn bind(&self, header: &[String], number_style: NumberStyle) -> Result<BoundMapping, String> {
-        let normalised: Vec<String> = header.iter().map(|cell| normalise_column_name(cell)).collect();
-        let find = |name: &str| normalised.iter().position(|cell| *cell == normalise_column_name(name));
+    pub fn bind(
+        &self,
+        header: &[String],
+        number_style: NumberStyle,
+    ) -> Result<BoundMapping, String> {
+        let normalised: Vec<String> = header
+            .iter()
+            .map(|cell| normalise_column_name(cell))
+            .collect();
+        let find = |name: &str| {
+            normalised
+                .iter()
+                .position(|cell| *cell == normalise_column_name(name))
+        };
         let bind_spec = |field: &str, spec: &FieldSpec| -> Result<BoundField, String> {
-            let missing = |name: &str| format!("missing column \"{name}\" (field {field} of mapping {})", self.format_id());
+            let missing = |name: &str| {
+                format!(
+                    "missing column \"{name}\" (field {field} of mapping {})",
+                    self.format_id()
+                )
+            };
             let (columns, sum) = match (&spec.column, &spec.columns, &spec.sum_of) {
                 (Some(name), _, _) => (vec![find(name).ok_or_else(|| missing(name))?], false),
                 (None, Some(names), _) => {
@@ -256,21 +328,34 @@ impl MappingFile {
                     }
                     (present, false)
                 }
-                (None, None, Some(names)) => {
-                    (names.iter().map(|name| find(name).ok_or_else(|| missing(name))).collect::<Result<_, _>>()?, true)
-                }
+                (None, None, Some(names)) => (
+                    names
+                        .iter()
+                        .map(|name| find(name).ok_or_else(|| missing(name)))
+                        .collect::<Result<_, _>>()?,
+                    true,
+                ),
                 (None, None, None) => (Vec::new(), false),
             };
             // Sorted by key and without duplicates, through a BTreeMap; then a vector, which is
             // quicker to scan for the few keys a map has.
             let map = spec.map.as_ref().map(|map| {
-                let lower_cased: BTreeMap<String, String> =
-                    map.iter().map(|(key, value)| (key.trim().to_lowercase(), value.clone())).collect();
+                let lower_cased: BTreeMap<String, String> = map
+                    .iter()
+                    .map(|(key, value)| (key.trim().to_lowercase(), value.clone()))
+                    .collect();
                 lower_cased.into_iter().collect::<Vec<_>>()
             });
-            let pattern = spec.format.as_deref().map(DatePattern::compile).transpose()?;
+            let pattern = spec
+                .format
+                .as_deref()
+                .map(DatePattern::compile)
+                .transpose()?;
             Ok(BoundField {
-                column_names: columns.iter().map(|index| header[*index].trim().to_string()).collect(),
+                column_names: columns
+                    .iter()
+                    .map(|index| header[*index].trim().to_string())
+                    .collect(),
                 columns,
                 sum,
                 value: spec.value.clone(),
@@ -279,15 +364,28 @@ impl MappingFile {
                 pattern,
             })
         };
-        let bind_optional = |field: &str, spec: &Option<FieldSpec>| spec.as_ref().map(|spec| bind_spec(field, spec)).transpose();
+        let bind_optional = |field: &str, spec: &Option<FieldSpec>| {
+            spec.as_ref().map(|spec| bind_spec(field, spec)).transpose()
+        };
         let bind_conditions = |conditions: &[RowCondition]| -> Result<Vec<BoundCondition>, String> {
             conditions
                 .iter()
                 .map(|condition| {
                     let column = find(&condition.column).ok_or_else(|| {
-                        format!("missing column \"{}\" (row condition of mapping {})", condition.column, self.format_id())
+                        format!(
+                            "missing column \"{}\" (row condition of mapping {})",
+                            condition.column,
+                            self.format_id()
+                        )
                     })?;
-                    Ok(BoundCondition { column, values: condition.values.iter().map(|value| value.trim().to_lowercase()).collect() })
+                    Ok(BoundCondition {
+                        column,
+                        values: condition
+                            .values
+                            .iter()
+                            .map(|value| value.trim().to_lowercase())
+                            .collect(),
+                    })
                 })
                 .collect()
         };
@@ -323,12 +421,21 @@ impl MappingFile {
 
     /// Names of the columns holding amounts, for number-style detection.
     pub fn money_columns(&self) -> Vec<&str> {
-        [Some(&self.fields.net), self.fields.gross.as_ref(), self.fields.fx_rate.as_ref()]
-            .into_iter()
-            .flatten()
-            .flat_map(|spec| spec.column.iter().chain(spec.columns.iter().flatten()).chain(spec.sum_of.iter().flatten()))
-            .map(String::as_str)
-            .collect()
+        [
+            Some(&self.fields.net),
+            self.fields.gross.as_ref(),
+            self.fields.fx_rate.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|spec| {
+            spec.column
+                .iter()
+                .chain(spec.columns.iter().flatten())
+                .chain(spec.sum_of.iter().flatten())
+        })
+        .map(String::as_str)
+        .collect()
     }
 }
 
@@ -442,7 +549,9 @@ struct TextBuffers {
 
 impl TextBuffers {
     fn recycle(line: Option<SaleLine>) -> TextBuffers {
-        let Some(line) = line else { return TextBuffers::default() };
+        let Some(line) = line else {
+            return TextBuffers::default();
+        };
         TextBuffers {
             service: line.service,
             reported_upc: line.reported_upc,
@@ -472,7 +581,10 @@ struct Memo<T> {
 
 impl<T> Default for Memo<T> {
     fn default() -> Memo<T> {
-        Memo { text: String::new(), value: None }
+        Memo {
+            text: String::new(),
+            value: None,
+        }
     }
 }
 
@@ -500,8 +612,9 @@ pub struct RowState {
     sale_start: Memo<DateValue>,
     sale_end: Memo<DateValue>,
     reporting_month: Memo<DateValue>,
-    currency: Memo<Currency>,
-    original_currency: Memo<Currency>,
+    /// Currencies seen, by code as written: a report uses a handful, often alternating (the
+    /// original currency of a line), which would defeat a memo of the last one.
+    currencies: Vec<(String, Currency)>,
     /// Reports list a product's or a track's sales together.
     upc: Memo<Icpn>,
     isrc: Memo<Isrc>,
@@ -511,9 +624,22 @@ pub struct RowState {
 }
 
 impl RowState {
+    fn currency(&mut self, text: &str) -> Result<Currency, ledgerline_money::CurrencyError> {
+        if let Some((_, currency)) = self.currencies.iter().find(|(code, _)| code == text) {
+            return Ok(*currency);
+        }
+        let currency = Currency::parse(text)?;
+        if self.currencies.len() < 16 {
+            self.currencies.push((text.to_string(), currency));
+        }
+        Ok(currency)
+    }
+
     fn territory(&mut self, text: &str) -> Result<Territory, ledgerline_model::TerritoryError> {
         let slot = match text.as_bytes() {
-            [first @ b'A'..=b'Z', second @ b'A'..=b'Z'] => usize::from(first - b'A') * 26 + usize::from(second - b'A'),
+            [first @ b'A'..=b'Z', second @ b'A'..=b'Z'] => {
+                usize::from(first - b'A') * 26 + usize::from(second - b'A')
+            }
             _ => return Territory::parse(text),
         };
         if self.territories.is_empty() {
@@ -539,7 +665,7 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
     /// `columns`; empty when there is none (spreadsheet exports drop trailing empty cells).
     fn cell(&self, field: &BoundField) -> (usize, &'row str) {
         for (position, index) in field.columns.iter().enumerate() {
-            let cell = self.cells.cell(*index).map_or("", str::trim);
+            let cell = self.cells.cell(*index).map_or("", trim);
             if !cell.is_empty() {
                 return (position, cell);
             }
@@ -558,17 +684,27 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
     {
         let (_, cell) = self.cell(field);
         let chosen: &'value str = if cell.is_empty() {
-            field.value.as_deref().or(field.default.as_deref()).unwrap_or("")
+            field
+                .value
+                .as_deref()
+                .or(field.default.as_deref())
+                .unwrap_or("")
         } else {
             cell
         };
-        let Some(map) = &field.map else { return Cow::Borrowed(chosen) };
+        let Some(map) = &field.map else {
+            return Cow::Borrowed(chosen);
+        };
         // Map keys were lower-cased when the mapping was bound.
         let mapped = if chosen.is_ascii() {
-            map.iter().find(|(key, _)| key.eq_ignore_ascii_case(chosen)).map(|(_, mapped)| mapped)
+            map.iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(chosen))
+                .map(|(_, mapped)| mapped)
         } else {
             let lower = chosen.to_lowercase();
-            map.binary_search_by(|(key, _)| key.as_str().cmp(&lower)).ok().map(|index| &map[index].1)
+            map.binary_search_by(|(key, _)| key.as_str().cmp(&lower))
+                .ok()
+                .map(|index| &map[index].1)
         };
         match (mapped, &field.default) {
             (Some(mapped), _) => Cow::Borrowed(mapped.as_str()),
@@ -582,7 +718,9 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
     where
         'row: 'value,
     {
-        field.as_ref().map_or(Cow::Borrowed(""), |field| self.value(field))
+        field
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |field| self.value(field))
     }
 
     fn problem(&mut self, field: &BoundField, value: &str, reason: impl Into<String>) {
@@ -590,7 +728,13 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
         self.problem_at(field, position, value, reason);
     }
 
-    fn problem_at(&mut self, field: &BoundField, position: usize, value: &str, reason: impl Into<String>) {
+    fn problem_at(
+        &mut self,
+        field: &BoundField,
+        position: usize,
+        value: &str,
+        reason: impl Into<String>,
+    ) {
         self.problems.push(CellProblem {
             column: field.columns.get(position).map(|index| index + 1),
             column_name: field.column_names.get(position).cloned(),
@@ -605,7 +749,11 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
         match memo.get(&text, |text| pattern.parse(text)) {
             Ok(value) => Some(value),
             Err(reason) => {
-                let reason = if text.is_empty() { "the date is missing".to_string() } else { reason };
+                let reason = if text.is_empty() {
+                    "the date is missing".to_string()
+                } else {
+                    reason
+                };
                 self.problem(field, &text, reason);
                 None
             }
@@ -616,23 +764,42 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
         if field.sum {
             return self.sum(field, style, what);
         }
-        let text = self.value(field);
+        let (position, cell) = self.cell(field);
+        // The usual case, a cell without a map: no second look for the value.
+        let text = if cell.is_empty() || field.map.is_some() {
+            self.value(field)
+        } else {
+            Cow::Borrowed(cell)
+        };
         if text.is_empty() {
             self.problem(field, &text, format!("the {what} is missing"));
             return None;
         }
-        let (position, _) = self.cell(field);
         self.parse_decimal(field, position, &text, style)
     }
 
-    fn parse_decimal(&mut self, field: &BoundField, position: usize, text: &str, style: NumberStyle) -> Option<Decimal> {
+    fn parse_decimal(
+        &mut self,
+        field: &BoundField,
+        position: usize,
+        text: &str,
+        style: NumberStyle,
+    ) -> Option<Decimal> {
         match Decimal::parse_bytes(text.as_bytes(), style) {
             Ok(value) => Some(value),
             Err(error) => {
                 let reason = error.to_string();
                 // The message already quotes the text; keep the reason after the colon.
-                let reason = reason.split_once(": ").map_or(reason.as_str(), |(_, after)| after).to_string();
-                self.problem_at(field, position, text, format!("not a decimal number: {reason}"));
+                let reason = reason
+                    .split_once(": ")
+                    .map_or(reason.as_str(), |(_, after)| after)
+                    .to_string();
+                self.problem_at(
+                    field,
+                    position,
+                    text,
+                    format!("not a decimal number: {reason}"),
+                );
                 None
             }
         }
@@ -644,7 +811,7 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
         let mut any = false;
         let mut all_valid = true;
         for (position, index) in field.columns.iter().enumerate() {
-            let cell = self.cells.cell(*index).map_or("", str::trim);
+            let cell = self.cells.cell(*index).map_or("", trim);
             if cell.is_empty() {
                 continue;
             }
@@ -662,10 +829,24 @@ impl<'row, C: Cells + ?Sized> RowReader<'row, C> {
     }
 }
 
+/// [`str::trim`], with the usual cell (starting and ending with a visible ASCII character)
+/// returned as it is without looking at characters: this runs for every cell read.
+#[inline]
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if (b'!'..=b'~').contains(first) && (b'!'..=b'~').contains(last) => cell,
+        [only] if (b'!'..=b'~').contains(only) => cell,
+        _ => cell.trim(),
+    }
+}
+
 fn condition_holds<C: Cells + ?Sized>(conditions: &[BoundCondition], cells: &C) -> bool {
     conditions.iter().any(|condition| {
-        let cell = cells.cell(condition.column).map_or("", str::trim);
-        condition.values.iter().any(|value| cell.eq_ignore_ascii_case(value))
+        let cell = cells.cell(condition.column).map_or("", trim);
+        condition
+            .values
+            .iter()
+            .any(|value| cell.eq_ignore_ascii_case(value))
     })
 }
 
@@ -678,7 +859,9 @@ impl BoundMapping {
             Conversion::Skipped => return RowOutcome::Skipped,
             Conversion::Rejected(problems) => return RowOutcome::Rejected(problems),
         }
-        state.line.map_or(RowOutcome::Skipped, |line| RowOutcome::Line(Box::new(line)))
+        state
+            .line
+            .map_or(RowOutcome::Skipped, |line| RowOutcome::Line(Box::new(line)))
     }
 
     /// Converts one row of a stream of rows; `state` carries what the previous rows leave
@@ -689,19 +872,27 @@ impl BoundMapping {
         line_number: u64,
         state: &'state mut RowState,
     ) -> Conversion<'state> {
-        let all_empty = (0..cells.count()).all(|index| cells.cell(index).is_none_or(|cell| cell.trim().is_empty()));
+        let all_empty = (0..cells.count())
+            .all(|index| cells.cell(index).is_none_or(|cell| trim(cell).is_empty()));
         if all_empty || condition_holds(&self.skip_rows_where, cells) {
             return Conversion::Skipped;
         }
-        let mut row = RowReader { cells, problems: Vec::new() };
+        let mut row = RowReader {
+            cells,
+            problems: Vec::new(),
+        };
         let (sale_start, sale_end) = match (&self.sale_period, &self.sale_start, &self.sale_end) {
             (_, Some(start), Some(end)) => (
-                row.date(start, &mut state.sale_start).map(DateValue::first_day),
+                row.date(start, &mut state.sale_start)
+                    .map(DateValue::first_day),
                 row.date(end, &mut state.sale_end).map(DateValue::last_day),
             ),
             (Some(period), _, _) => {
                 let value = row.date(period, &mut state.sale_period);
-                (value.map(DateValue::first_day), value.map(DateValue::last_day))
+                (
+                    value.map(DateValue::first_day),
+                    value.map(DateValue::last_day),
+                )
             }
             _ => (None, None),
         };
@@ -709,7 +900,8 @@ impl BoundMapping {
             if row.value(field).is_empty() {
                 None
             } else {
-                row.date(field, &mut state.reporting_month).map(DateValue::month)
+                row.date(field, &mut state.reporting_month)
+                    .map(DateValue::month)
             }
         });
         let service = row.value(&self.service);
@@ -732,7 +924,11 @@ impl BoundMapping {
             "other" => Some(UsageType::Other),
             unknown => {
                 let unknown = unknown.to_string();
-                row.problem(&self.usage, &unknown, "unknown usage type: add it to the mapping's usage map");
+                row.problem(
+                    &self.usage,
+                    &unknown,
+                    "unknown usage type: add it to the mapping's usage map",
+                );
                 None
             }
         };
@@ -775,23 +971,34 @@ impl BoundMapping {
         };
         let units = match &self.units {
             None => Some(0),
-            Some(field) => row.decimal(field, self.number_style, "quantity").and_then(|value| {
-                match value.to_units(0).and_then(|units| i64::try_from(units).ok()) {
-                    Some(units) => Some(units),
-                    None => {
-                        row.problem(field, &value.to_string(), "a quantity must be a whole number");
-                        None
+            Some(field) => row
+                .decimal(field, self.number_style, "quantity")
+                .and_then(|value| {
+                    match value
+                        .to_units(0)
+                        .and_then(|units| i64::try_from(units).ok())
+                    {
+                        Some(units) => Some(units),
+                        None => {
+                            row.problem(
+                                field,
+                                &value.to_string(),
+                                "a quantity must be a whole number",
+                            );
+                            None
+                        }
                     }
-                }
-            }),
+                }),
         };
         let gross = match &self.gross {
-            Some(field) if !row.value(field).is_empty() => row.decimal(field, self.number_style, "gross amount"),
+            Some(field) if !row.value(field).is_empty() => {
+                row.decimal(field, self.number_style, "gross amount")
+            }
             _ => None,
         };
         let net = row.decimal(&self.net, self.number_style, "net amount");
         let currency_text = row.value(&self.currency);
-        let currency = match state.currency.get(&currency_text, Currency::parse) {
+        let currency = match state.currency(&currency_text) {
             Ok(currency) => Some(currency),
             Err(error) => {
                 row.problem(&self.currency, &currency_text, error.to_string());
@@ -801,7 +1008,7 @@ impl BoundMapping {
         let original_currency = match &self.original_currency {
             Some(field) if !row.value(field).is_empty() => {
                 let text = row.value(field);
-                match state.original_currency.get(&text, Currency::parse) {
+                match state.currency(&text) {
                     Ok(currency) => Some(currency),
                     Err(error) => {
                         row.problem(field, &text, error.to_string());
@@ -812,11 +1019,20 @@ impl BoundMapping {
             _ => None,
         };
         let fx_rate = match &self.fx_rate {
-            Some(field) if !row.value(field).is_empty() => row.decimal(field, self.number_style, "exchange rate"),
+            Some(field) if !row.value(field).is_empty() => {
+                row.decimal(field, self.number_style, "exchange rate")
+            }
             _ => None,
         };
-        let (Some(sale_start), Some(sale_end), Some(territory), Some(usage), Some(units), Some(net), Some(currency)) =
-            (sale_start, sale_end, territory, usage, units, net, currency)
+        let (
+            Some(sale_start),
+            Some(sale_end),
+            Some(territory),
+            Some(usage),
+            Some(units),
+            Some(net),
+            Some(currency),
+        ) = (sale_start, sale_end, territory, usage, units, net, currency)
         else {
             return Conversion::Rejected(row.problems);
         };
@@ -824,7 +1040,13 @@ impl BoundMapping {
             return Conversion::Rejected(row.problems);
         }
         let negate = condition_holds(&self.negate_rows_where, cells);
-        let sign = |value: Decimal| if negate && value.is_positive() { -value } else { value };
+        let sign = |value: Decimal| {
+            if negate && value.is_positive() {
+                -value
+            } else {
+                value
+            }
+        };
         let units = if negate && units > 0 { -units } else { units };
         let buffers = TextBuffers::recycle(state.line.take());
         Conversion::Line(state.line.insert(SaleLine {
@@ -840,9 +1062,18 @@ impl BoundMapping {
             reported_isrc: refill(buffers.reported_isrc, &reported_isrc),
             upc,
             isrc,
-            catalog_number: refill(buffers.catalog_number, &row.optional_value(&self.catalog_number)),
-            proprietary_id: refill(buffers.proprietary_id, &row.optional_value(&self.proprietary_id)),
-            release_title: refill(buffers.release_title, &row.optional_value(&self.release_title)),
+            catalog_number: refill(
+                buffers.catalog_number,
+                &row.optional_value(&self.catalog_number),
+            ),
+            proprietary_id: refill(
+                buffers.proprietary_id,
+                &row.optional_value(&self.proprietary_id),
+            ),
+            release_title: refill(
+                buffers.release_title,
+                &row.optional_value(&self.release_title),
+            ),
             track_title: refill(buffers.track_title, &row.optional_value(&self.track_title)),
             artist: refill(buffers.artist, &row.optional_value(&self.artist)),
             units,

@@ -20,10 +20,11 @@ use std::io::Read;
 use std::path::Path;
 
 use ledgerline_formats::registry::Registry;
-use ledgerline_formats::report::{self, PartSummary};
+use ledgerline_formats::report::{self, PartSummary, ReadError};
 use ledgerline_formats::source::open_report;
+use ledgerline_formats::tabular::{self, ChunkSink};
 use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
-use ledgerline_lake::{LakeError, LakeWriter, RollupBuilder};
+use ledgerline_lake::{BatchBuilder, Batches, LakeError, LakeWriter, RollupBuilder};
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::{utc_timestamp_now, Ledger};
 use rusqlite::{params, OptionalExtension};
@@ -109,43 +110,67 @@ pub struct LakeConsistency {
 /// Parquet metadata) and lists lake folders without a record. Reads only; changes nothing.
 pub fn lake_consistency(ledger: &Ledger, lake_root: &Path) -> Result<LakeConsistency, ImportError> {
     let mut consistency = LakeConsistency::default();
-    let mut statement = ledger.connection().prepare("SELECT id, content_sha256, line_count FROM imports ORDER BY id")?;
-    let recorded: Vec<(i64, String, i64)> =
-        statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut statement = ledger
+        .connection()
+        .prepare("SELECT id, content_sha256, line_count FROM imports ORDER BY id")?;
+    let recorded: Vec<(i64, String, i64)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
     for (id, key, line_count) in &recorded {
         consistency.imports_checked += 1;
         match ledgerline_lake::import_row_count(lake_root, key) {
             Ok(rows) if rows == *line_count as u64 => {}
-            Ok(rows) => consistency.problems.push(format!("import #{id}: the ledger records {line_count} lines, the lake holds {rows}")),
-            Err(error) => consistency.problems.push(format!("import #{id}: its lines cannot be read: {error}")),
+            Ok(rows) => consistency.problems.push(format!(
+                "import #{id}: the ledger records {line_count} lines, the lake holds {rows}"
+            )),
+            Err(error) => consistency
+                .problems
+                .push(format!("import #{id}: its lines cannot be read: {error}")),
         }
     }
-    let known: std::collections::HashSet<&str> = recorded.iter().map(|(_, key, _)| key.as_str()).collect();
-    consistency.unrecorded_folders =
-        ledgerline_lake::list_imports(lake_root)?.into_iter().filter(|key| !known.contains(key.as_str())).collect();
+    let known: std::collections::HashSet<&str> =
+        recorded.iter().map(|(_, key, _)| key.as_str()).collect();
+    consistency.unrecorded_folders = ledgerline_lake::list_imports(lake_root)?
+        .into_iter()
+        .filter(|key| !known.contains(key.as_str()))
+        .collect();
     Ok(consistency)
 }
 
 fn known_import_keys(ledger: &Ledger) -> Result<std::collections::HashSet<String>, ImportError> {
-    let mut statement = ledger.connection().prepare("SELECT content_sha256 FROM imports")?;
-    let keys = statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+    let mut statement = ledger
+        .connection()
+        .prepare("SELECT content_sha256 FROM imports")?;
+    let keys = statement
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
     Ok(keys)
 }
 
 fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError> {
-    let mut file = std::fs::File::open(path).map_err(|source| ImportError::Io { file: label.to_string(), source })?;
+    let mut file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+        file: label.to_string(),
+        source,
+    })?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let read = file.read(&mut buffer).map_err(|source| ImportError::Io { file: label.to_string(), source })?;
+        let read = file.read(&mut buffer).map_err(|source| ImportError::Io {
+            file: label.to_string(),
+            source,
+        })?;
         if read == 0 {
             break;
         }
         size += read as u64;
         hasher.update(&buffer[..read]);
     }
-    let hex = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex = hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     Ok((hex, size))
 }
 
@@ -184,7 +209,108 @@ fn read_into_lake(
     detections: &[report::Detection],
     sink: &mut MatchingSink,
 ) -> Result<Vec<PartSummary>, ImportError> {
-    parts.iter().zip(detections).map(|(part, detection)| report::read(part, detection, sink).map_err(ImportError::from_read)).collect()
+    parts
+        .iter()
+        .zip(detections)
+        .map(|(part, detection)| {
+            report::read(part, detection, sink).map_err(ImportError::from_read)
+        })
+        .collect()
+}
+
+/// The sink of one thread of a parallel read: counts matches, folds each chunk's roll-up and
+/// copies the lines into Arrow batches; the reading thread hands the batches to the lake in
+/// order and adds the chunk's roll-up to the import's (so that one roll-up of the whole
+/// import is held, as in a sequential read, and memory does not grow with the threads).
+struct ChunkMatchingSink<'a> {
+    catalog: &'a CatalogIndex,
+    batches: BatchBuilder,
+    rollup: RollupBuilder,
+    matched: u64,
+    unmatched: u64,
+}
+
+impl ChunkSink for ChunkMatchingSink<'_> {
+    type Error = LakeError;
+    type Output = (Batches, RollupBuilder);
+
+    fn accept(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        if self.catalog.matches(line) {
+            self.matched += 1;
+        } else {
+            self.unmatched += 1;
+        }
+        self.rollup.add(line);
+        self.batches.push(line)
+    }
+
+    fn end_chunk(&mut self) -> Result<(Batches, RollupBuilder), LakeError> {
+        let rollup = std::mem::replace(&mut self.rollup, RollupBuilder::with_limit(usize::MAX));
+        Ok((self.batches.take_batches()?, rollup))
+    }
+}
+
+/// Threads that read a delimited report: the machine's cores (the Parquet encoder has a
+/// thread of its own and takes its share).
+fn reading_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8)
+}
+
+/// [`read_into_lake`] with each delimited part read on several threads; `None` when a part
+/// cannot be read that way with certainty (see `read_rows_parallel`): the lake writer then
+/// holds an unknown part of it, and the caller starts again.
+fn read_into_lake_in_parallel(
+    parts: &[ledgerline_formats::source::ReportPart],
+    detections: &[report::Detection],
+    sink: &mut MatchingSink,
+) -> Result<Option<Vec<PartSummary>>, ImportError> {
+    let mut summaries = Vec::with_capacity(parts.len());
+    for (part, detection) in parts.iter().zip(detections) {
+        let report::Layout::Table { mapping, shape } = &detection.layout else {
+            summaries.push(report::read(part, detection, sink).map_err(ImportError::from_read)?);
+            continue;
+        };
+        let threads = reading_threads();
+        let mut workers = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            workers.push(ChunkMatchingSink {
+                catalog: sink.catalog,
+                batches: sink.lake.batch_builder()?,
+                // A chunk's keys are at most its lines; the import's roll-up has the limit.
+                rollup: RollupBuilder::with_limit(usize::MAX),
+                matched: 0,
+                unmatched: 0,
+            });
+        }
+        let text = part.open_text().map_err(ImportError::Source)?;
+        let (lake, rollup) = (&mut sink.lake, &mut sink.rollup);
+        let read = tabular::read_rows_parallel(
+            text,
+            &part.label,
+            mapping,
+            shape,
+            workers,
+            |(batches, chunk_rollup)| {
+                rollup.absorb(chunk_rollup);
+                lake.write_batches(batches)
+            },
+        )
+        .map_err(|error| ImportError::from_read(ReadError::Table(error)))?;
+        let Some(read) = read else { return Ok(None) };
+        for worker in read.sinks {
+            sink.matched += worker.matched;
+            sink.unmatched += worker.unmatched;
+        }
+        summaries.push(PartSummary {
+            label: part.label.clone(),
+            format: read.bound.format,
+            summary: read.summary,
+            file_of_set: None,
+        });
+    }
+    Ok(Some(summaries))
 }
 
 /// Imports one file. `label` is how the user named it (kept in messages and the record).
@@ -205,47 +331,89 @@ pub fn import_file(
         (None, Some(source)) if source.eq_ignore_ascii_case("ddex-dsr") => Registry::built_in(),
         (None, Some(source)) => {
             let all = Registry::built_in();
-            all.restricted_to_source(source).ok_or_else(|| ImportError::UnknownSource {
-                source_name: source.clone(),
-                known: all.source_names(),
-            })?
+            all.restricted_to_source(source)
+                .ok_or_else(|| ImportError::UnknownSource {
+                    source_name: source.clone(),
+                    known: all.source_names(),
+                })?
         }
         (None, None) => Registry::built_in(),
     };
-    let force_dsr = options.source.as_deref().is_some_and(|source| source.eq_ignore_ascii_case("ddex-dsr"));
+    let force_dsr = options
+        .source
+        .as_deref()
+        .is_some_and(|source| source.eq_ignore_ascii_case("ddex-dsr"));
 
     let mut parts = open_report(path, label).map_err(ImportError::Source)?;
     if let Some(hook) = &options.progress {
-        parts = parts.into_iter().map(|part| part.with_progress(hook.clone())).collect();
+        parts = parts
+            .into_iter()
+            .map(|part| part.with_progress(hook.clone()))
+            .collect();
     }
     // Recognise every part before writing anything, so an unknown member refuses the file early.
     let mut detections = Vec::with_capacity(parts.len());
     for part in &parts {
-        detections.push(report::detect::<LakeError>(part, &registry, force_dsr).map_err(ImportError::from_read)?);
+        detections.push(
+            report::detect::<LakeError>(part, &registry, force_dsr)
+                .map_err(ImportError::from_read)?,
+        );
     }
-    let mut sink = MatchingSink {
-        catalog,
-        lake: LakeWriter::create(lake_root, &content_sha256)?,
-        rollup: RollupBuilder::new(),
-        matched: 0,
-        unmatched: 0,
+    let new_sink = || -> Result<MatchingSink, ImportError> {
+        Ok(MatchingSink {
+            catalog,
+            lake: LakeWriter::create(lake_root, &content_sha256)?,
+            rollup: RollupBuilder::new(),
+            matched: 0,
+            unmatched: 0,
+        })
     };
-    let summaries = read_into_lake(&parts, &detections, &mut sink)?;
-    let MatchingSink { lake, matched, unmatched, rollup, .. } = sink;
+    let mut sink = new_sink()?;
+    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink)? {
+        Some(summaries) => summaries,
+        None => {
+            // A quoted line break across chunks, or an error: read it all again in order
+            // (which also reports any error exactly as it always has).
+            drop(sink);
+            sink = new_sink()?;
+            read_into_lake(&parts, &detections, &mut sink)?
+        }
+    };
+    let MatchingSink {
+        lake,
+        matched,
+        unmatched,
+        rollup,
+        ..
+    } = sink;
 
-    let mut diagnostics: Vec<Diagnostic> = summaries.iter().flat_map(|summary| summary.summary.diagnostics.iter().cloned()).collect();
-    let diagnostics_total: u64 = summaries.iter().map(|summary| summary.summary.diagnostics_total).sum();
-    let rejected: u64 = summaries.iter().map(|summary| summary.summary.rejected).sum();
+    let mut diagnostics: Vec<Diagnostic> = summaries
+        .iter()
+        .flat_map(|summary| summary.summary.diagnostics.iter().cloned())
+        .collect();
+    let diagnostics_total: u64 = summaries
+        .iter()
+        .map(|summary| summary.summary.diagnostics_total)
+        .sum();
+    let rejected: u64 = summaries
+        .iter()
+        .map(|summary| summary.summary.rejected)
+        .sum();
     let has_errors = summaries.iter().any(|summary| summary.summary.has_errors());
     // Control-total failures are errors without a rejected row: they cannot be skipped.
-    let file_level_errors = diagnostics.iter().any(|diagnostic| diagnostic.is_error() && diagnostic.line == 0);
+    let file_level_errors = diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.is_error() && diagnostic.line == 0);
     if has_errors && (!options.skip_bad_rows || file_level_errors) {
         drop(lake);
         diagnostics.retain(Diagnostic::is_error);
         return Err(ImportError::Refused {
             file: label.to_string(),
             rejected_rows: rejected,
-            errors_total: summaries.iter().map(|summary| summary.summary.errors_total).sum(),
+            errors_total: summaries
+                .iter()
+                .map(|summary| summary.summary.errors_total)
+                .sum(),
             diagnostics,
             can_skip: !file_level_errors,
         });
@@ -279,15 +447,29 @@ pub fn import_file(
         status: ImportStatus::Imported,
         import_id,
         content_sha256: content_sha256.clone(),
-        format: summaries.first().map(|summary| summary.format.to_string()).unwrap_or_default(),
-        parts: summaries.iter().map(|summary| summary.label.clone()).collect(),
+        format: summaries
+            .first()
+            .map(|summary| summary.format.to_string())
+            .unwrap_or_default(),
+        parts: summaries
+            .iter()
+            .map(|summary| summary.label.clone())
+            .collect(),
         lines: matched + unmatched,
         rejected,
         matched_lines: matched,
         unmatched_lines: unmatched,
         totals: combined_totals(&summaries),
-        first_sale_day: summaries.iter().filter_map(|summary| summary.summary.first_sale_day).min().map(|day| day.to_string()),
-        last_sale_day: summaries.iter().filter_map(|summary| summary.summary.last_sale_day).max().map(|day| day.to_string()),
+        first_sale_day: summaries
+            .iter()
+            .filter_map(|summary| summary.summary.first_sale_day)
+            .min()
+            .map(|day| day.to_string()),
+        last_sale_day: summaries
+            .iter()
+            .filter_map(|summary| summary.summary.last_sale_day)
+            .max()
+            .map(|day| day.to_string()),
         diagnostics,
         diagnostics_total,
     })
@@ -297,7 +479,12 @@ fn combined_totals(summaries: &[PartSummary]) -> BTreeMap<Currency, Totals> {
     let mut totals: BTreeMap<Currency, Totals> = BTreeMap::new();
     for summary in summaries {
         for (currency, part) in &summary.summary.totals {
-            let entry = totals.entry(*currency).or_insert(Totals { lines: 0, units: 0, gross: Decimal::ZERO, net: Decimal::ZERO });
+            let entry = totals.entry(*currency).or_insert(Totals {
+                lines: 0,
+                units: 0,
+                gross: Decimal::ZERO,
+                net: Decimal::ZERO,
+            });
             entry.lines += part.lines;
             entry.units += part.units;
             entry.gross += part.gross;
@@ -323,9 +510,21 @@ impl ImportRecord<'_> {
         let transaction = ledger.connection_mut().transaction()?;
         let first = self.summaries.first();
         let format = first.map(|summary| summary.format.clone());
-        let first_day = self.summaries.iter().filter_map(|summary| summary.summary.first_sale_day).min();
-        let last_day = self.summaries.iter().filter_map(|summary| summary.summary.last_sale_day).max();
-        let rejected: u64 = self.summaries.iter().map(|summary| summary.summary.rejected).sum();
+        let first_day = self
+            .summaries
+            .iter()
+            .filter_map(|summary| summary.summary.first_sale_day)
+            .min();
+        let last_day = self
+            .summaries
+            .iter()
+            .filter_map(|summary| summary.summary.last_sale_day)
+            .max();
+        let rejected: u64 = self
+            .summaries
+            .iter()
+            .map(|summary| summary.summary.rejected)
+            .sum();
         transaction.execute(
             "INSERT INTO imports (content_sha256, file_name, source, layout, format_version, byte_size, line_count,
                                   rejected_rows, matched_lines, unmatched_lines, first_sale_day, last_sale_day,
@@ -377,7 +576,11 @@ impl ImportRecord<'_> {
 }
 
 /// The stored record of content already imported, reported as such.
-fn existing_import(ledger: &Ledger, content_sha256: &str, label: &str) -> Result<Option<FileImport>, ImportError> {
+fn existing_import(
+    ledger: &Ledger,
+    content_sha256: &str,
+    label: &str,
+) -> Result<Option<FileImport>, ImportError> {
     let connection = ledger.connection();
     let row = connection
         .query_row(
@@ -400,17 +603,36 @@ fn existing_import(ledger: &Ledger, content_sha256: &str, label: &str) -> Result
             },
         )
         .optional()?;
-    let Some((import_id, format, _lines, rejected, matched, unmatched, first_day, last_day, first_name)) = row else {
+    let Some((
+        import_id,
+        format,
+        _lines,
+        rejected,
+        matched,
+        unmatched,
+        first_day,
+        last_day,
+        first_name,
+    )) = row
+    else {
         return Ok(None);
     };
     let mut statement = connection.prepare("SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency")?;
     let mut totals = BTreeMap::new();
     let rows = statement.query_map([import_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?, row.get::<_, String>(3)?, row.get::<_, String>(4)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+        ))
     })?;
     for row in rows {
         let (currency, lines, units, gross, net) = row?;
-        let corrupt = |what: &str| ImportError::Corrupt { what: format!("{what} of import {import_id}") };
+        let corrupt = |what: &str| ImportError::Corrupt {
+            what: format!("{what} of import {import_id}"),
+        };
         totals.insert(
             Currency::parse(&currency).map_err(|_| corrupt("currency"))?,
             Totals {

@@ -55,8 +55,16 @@ pub struct Identifiers {
 impl Identifiers {
     pub fn of(line: &SaleLine) -> Identifiers {
         Identifiers {
-            isrc: line.isrc.as_ref().map(|isrc| isrc.as_str().to_string()).unwrap_or_default(),
-            upc: line.upc.as_ref().map(|upc| upc.as_str().to_string()).unwrap_or_default(),
+            isrc: line
+                .isrc
+                .as_ref()
+                .map(|isrc| isrc.as_str().to_string())
+                .unwrap_or_default(),
+            upc: line
+                .upc
+                .as_ref()
+                .map(|upc| upc.as_str().to_string())
+                .unwrap_or_default(),
             catalog_number: line.catalog_number.clone(),
             proprietary_id: line.proprietary_id.clone(),
             reported_isrc: line.reported_isrc.clone(),
@@ -93,6 +101,13 @@ pub struct RollupSums {
 }
 
 impl RollupSums {
+    fn absorb(&mut self, other: &RollupSums) {
+        self.lines += other.lines;
+        self.units += other.units;
+        self.net += other.net;
+        self.gross += other.gross;
+    }
+
     fn add(&mut self, line: &SaleLine) {
         self.lines += 1;
         self.units += line.units;
@@ -127,7 +142,10 @@ impl RollupBuilder {
 
     /// A builder that gives up past `limit` distinct keys.
     pub fn with_limit(limit: usize) -> RollupBuilder {
-        RollupBuilder { limit, ..RollupBuilder::default() }
+        RollupBuilder {
+            limit,
+            ..RollupBuilder::default()
+        }
     }
 
     /// Whether it gave up (too many distinct keys).
@@ -141,7 +159,10 @@ impl RollupBuilder {
             return;
         }
         // Buckets almost always hold one key: no room reserved for more.
-        let bucket = self.buckets.entry(key_hash(line)).or_insert_with(|| Vec::with_capacity(1));
+        let bucket = self
+            .buckets
+            .entry(key_hash(line))
+            .or_insert_with(|| Vec::with_capacity(1));
         match bucket.iter_mut().find(|(seen, _)| same_key(seen, line)) {
             Some((_, sums)) => sums.add(line),
             None => {
@@ -150,11 +171,44 @@ impl RollupBuilder {
                 bucket.push((key_fields(line), sums));
                 self.keys += 1;
                 if self.keys > self.limit {
-                    self.gave_up = true;
-                    self.buckets = HashMap::default();
+                    self.give_up();
                 }
             }
         }
+    }
+
+    /// Adds what another builder folded (lines read on another thread): the sums are exact, so
+    /// the order lines are added in does not matter. Gives up past this builder's limit.
+    pub fn absorb(&mut self, other: RollupBuilder) {
+        self.lines += other.lines;
+        if self.gave_up || other.gave_up {
+            self.give_up();
+            return;
+        }
+        for (hash, entries) in other.buckets {
+            let bucket = self
+                .buckets
+                .entry(hash)
+                .or_insert_with(|| Vec::with_capacity(1));
+            for (line, sums) in entries {
+                match bucket.iter_mut().find(|(seen, _)| same_key(seen, &line)) {
+                    Some((_, mine)) => mine.absorb(&sums),
+                    None => {
+                        bucket.push((line, sums));
+                        self.keys += 1;
+                    }
+                }
+            }
+            if self.keys > self.limit {
+                self.give_up();
+                return;
+            }
+        }
+    }
+
+    fn give_up(&mut self) {
+        self.gave_up = true;
+        self.buckets = HashMap::default();
     }
 
     /// Lines added so far.
@@ -180,7 +234,11 @@ impl RollupBuilder {
         text.push('\n');
         for (key, sums) in &rows {
             use std::fmt::Write as _;
-            let _ = writeln!(text, "{key}\t{}\t{}\t{}\t{}", sums.lines, sums.units, sums.net, sums.gross);
+            let _ = writeln!(
+                text,
+                "{key}\t{}\t{}\t{}\t{}",
+                sums.lines, sums.units, sums.net, sums.gross
+            );
         }
         text
     }
@@ -202,7 +260,8 @@ fn write_text(lake_root: &Path, import_key: &str, text: &str) -> Result<(), Lake
     fs::create_dir_all(&folder).map_err(LakeError::io("create folder", &folder))?;
     let staged = folder.join(format!(".{import_key}.{}.tmp", std::process::id()));
     let mut file = fs::File::create(&staged).map_err(LakeError::io("create", &staged))?;
-    file.write_all(text.as_bytes()).map_err(LakeError::io("write", &staged))?;
+    file.write_all(text.as_bytes())
+        .map_err(LakeError::io("write", &staged))?;
     file.sync_all().map_err(LakeError::io("fsync", &staged))?;
     fs::rename(&staged, &target).map_err(LakeError::io("rename", &staged))?;
     Ok(())
@@ -271,18 +330,33 @@ fn key_hash(line: &SaleLine) -> u64 {
         mix(text.len() as u64);
     };
     bytes(line.service.as_bytes());
-    bytes(line.isrc.as_ref().map_or(&b""[..], |isrc| isrc.as_str().as_bytes()));
-    bytes(line.upc.as_ref().map_or(&b""[..], |upc| upc.as_str().as_bytes()));
+    bytes(
+        line.isrc
+            .as_ref()
+            .map_or(&b""[..], |isrc| isrc.as_str().as_bytes()),
+    );
+    bytes(
+        line.upc
+            .as_ref()
+            .map_or(&b""[..], |upc| upc.as_str().as_bytes()),
+    );
     bytes(line.catalog_number.as_bytes());
     bytes(line.proprietary_id.as_bytes());
     bytes(line.reported_isrc.as_bytes());
     bytes(line.reported_upc.as_bytes());
     bytes(line.territory.alpha2().as_bytes());
     bytes(line.currency.code().as_bytes());
-    bytes(line.original_currency.as_ref().map_or("", |currency| currency.code()).as_bytes());
+    bytes(
+        line.original_currency
+            .as_ref()
+            .map_or("", |currency| currency.code())
+            .as_bytes(),
+    );
     let mut mix = |word: u64| hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
     mix(line.sale_start.month().index() as u64);
-    mix(line.reporting_month.map_or(u64::MAX, |month| month.index() as u64));
+    mix(line
+        .reporting_month
+        .map_or(u64::MAX, |month| month.index() as u64));
     mix(line.usage as u64);
     mix(line.tier as u64);
     let rate = line.fx_rate.map_or(0, |rate| rate.scaled());
@@ -351,7 +425,10 @@ fn key_cells(out: &mut String, line: &SaleLine) {
 
 /// Tabs, newlines and backslashes in text are escaped, so every row is one line of cells.
 fn push_escaped(out: &mut String, text: &str) {
-    if !text.bytes().any(|byte| matches!(byte, b'\\' | b'\t' | b'\n' | b'\r')) {
+    if !text
+        .bytes()
+        .any(|byte| matches!(byte, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
         out.push_str(text);
         return;
     }
@@ -394,7 +471,10 @@ fn path(lake_root: &Path, import_key: &str) -> PathBuf {
 
 /// The roll-up of a published import: read from its file, or rebuilt from the lake's lines (and
 /// written) when the file is missing, unreadable or does not count the import's rows.
-pub fn read_rollup(lake_root: &Path, import_key: &str) -> Result<Vec<(RollupKey, RollupSums)>, LakeError> {
+pub fn read_rollup(
+    lake_root: &Path,
+    import_key: &str,
+) -> Result<Vec<(RollupKey, RollupSums)>, LakeError> {
     let expected_lines = crate::reader::import_row_count(lake_root, import_key)?;
     if let Ok(text) = fs::read_to_string(path(lake_root, import_key)) {
         if let Some(rows) = parse(&text) {
@@ -410,7 +490,10 @@ pub fn read_rollup(lake_root: &Path, import_key: &str) -> Result<Vec<(RollupKey,
     }
     let text = builder.into_text();
     write_text(lake_root, import_key, &text)?;
-    parse(&text).ok_or_else(|| LakeError::Invalid { path: path(lake_root, import_key), reason: "a rebuilt roll-up does not read back".to_string() })
+    parse(&text).ok_or_else(|| LakeError::Invalid {
+        path: path(lake_root, import_key),
+        reason: "a rebuilt roll-up does not read back".to_string(),
+    })
 }
 
 /// Reads a roll-up file; `None` when any part of it is not what [`RollupBuilder::write`] writes.
@@ -419,8 +502,20 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
     if lines.next()? != HEADER {
         return None;
     }
-    let optional_month = |cell: &str| if cell.is_empty() { Some(None) } else { Month::parse(cell).ok().map(Some) };
-    let optional_currency = |cell: &str| if cell.is_empty() { Some(None) } else { Currency::parse(cell).ok().map(Some) };
+    let optional_month = |cell: &str| {
+        if cell.is_empty() {
+            Some(None)
+        } else {
+            Month::parse(cell).ok().map(Some)
+        }
+    };
+    let optional_currency = |cell: &str| {
+        if cell.is_empty() {
+            Some(None)
+        } else {
+            Currency::parse(cell).ok().map(Some)
+        }
+    };
     let mut rows = Vec::new();
     for line in lines {
         let mut cells = [""; KEY_CELLS + 4];
@@ -442,7 +537,11 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
             tier: tier.to_string(),
             currency: Currency::parse(currency).ok()?,
             original_currency: optional_currency(original)?,
-            fx_rate: if rate.is_empty() { None } else { Some(Decimal::parse(rate).ok()?) },
+            fx_rate: if rate.is_empty() {
+                None
+            } else {
+                Some(Decimal::parse(rate).ok()?)
+            },
             identifiers: Identifiers {
                 isrc: unescape(isrc),
                 upc: unescape(upc),
@@ -452,7 +551,12 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
                 reported_upc: unescape(reported_upc),
             },
         };
-        let sums = RollupSums { lines: count.parse().ok()?, units: units.parse().ok()?, net: Decimal::parse(net).ok()?, gross: Decimal::parse(gross).ok()? };
+        let sums = RollupSums {
+            lines: count.parse().ok()?,
+            units: units.parse().ok()?,
+            net: Decimal::parse(net).ok()?,
+            gross: Decimal::parse(gross).ok()?,
+        };
         rows.push((key, sums));
     }
     Some(rows)

@@ -12,7 +12,7 @@ use arrow_array::builder::{
     Date32Builder, Decimal128Builder, Int64Builder, StringBuilder, UInt64Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::SchemaRef;
+use arrow_schema::{DataType, SchemaRef};
 use ledgerline_formats::{LineSink, SaleLine};
 use ledgerline_money::Decimal;
 use parquet::arrow::ArrowWriter;
@@ -284,6 +284,41 @@ impl LakeWriter {
         self.rows
     }
 
+    /// A builder of batches for [`write_batches`](LakeWriter::write_batches), to be used on
+    /// another thread.
+    pub fn batch_builder(&self) -> Result<BatchBuilder, LakeError> {
+        Ok(BatchBuilder {
+            staging_dir: self.staging_dir.clone(),
+            schema: self.schema.clone(),
+            batch_rows: self.options.batch_rows,
+            batch_text_bytes: self.options.batch_text_bytes,
+            columns: Columns::new(self.options.batch_rows)
+                .map_err(LakeError::arrow("preparing columns for", &self.staging_dir))?,
+            batches: Vec::new(),
+        })
+    }
+
+    /// Writes batches of a [`BatchBuilder`] after the lines accepted so far.
+    pub fn write_batches(&mut self, batches: Batches) -> Result<(), LakeError> {
+        if self.failed {
+            return Err(self.failed_error());
+        }
+        let result = self.send_batches(batches);
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn send_batches(&mut self, batches: Batches) -> Result<(), LakeError> {
+        self.write_batch()?;
+        for batch in batches.0 {
+            self.rows += batch.num_rows() as u64;
+            self.send(batch)?;
+        }
+        Ok(())
+    }
+
     /// Writes what is buffered, closes the last part, fsyncs every file, the staging folder and
     /// its parent. An import without lines still gets one part file (schema only), so that
     /// every published import has the same shape.
@@ -316,35 +351,7 @@ impl LakeWriter {
     }
 
     fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
-        let text_bytes = line.service.len()
-            + line.reported_upc.len()
-            + line.reported_isrc.len()
-            + line.catalog_number.len()
-            + line.proprietary_id.len()
-            + line.release_title.len()
-            + line.track_title.len()
-            + line.artist.len()
-            + 64;
-        if text_bytes > MAX_LINE_TEXT_BYTES {
-            return Err(self.unstorable(
-                line,
-                format!("its text fields hold {text_bytes} bytes; at most {MAX_LINE_TEXT_BYTES} are stored"),
-            ));
-        }
-        for (name, value) in [
-            (column::GROSS, line.gross),
-            (column::NET, Some(line.net)),
-            (column::FX_RATE, line.fx_rate),
-        ] {
-            if let Some(value) = value {
-                if !fits_money_column(value) {
-                    return Err(self.unstorable(
-                        line,
-                        format!("{name} {value} has more than {MONEY_PRECISION} digits"),
-                    ));
-                }
-            }
-        }
+        let text_bytes = storable_text_bytes(line, &self.staging_dir)?;
         if self.columns.rows > 0
             && self.columns.text_bytes + text_bytes > self.options.batch_text_bytes
         {
@@ -358,14 +365,6 @@ impl LakeWriter {
         Ok(())
     }
 
-    fn unstorable(&self, line: &SaleLine, reason: String) -> LakeError {
-        LakeError::Unstorable {
-            path: self.staging_dir.clone(),
-            line_number: line.line_number,
-            reason,
-        }
-    }
-
     /// Hands the buffered lines to the encoder thread. Should that thread have stopped on an
     /// error, waits for it and returns its error.
     fn write_batch(&mut self) -> Result<(), LakeError> {
@@ -377,6 +376,12 @@ impl LakeWriter {
             "assembling a batch for",
             &self.staging_dir,
         ))?;
+        self.send(batch)
+    }
+
+    /// Hands a batch to the encoder thread. Should that thread have stopped on an error, waits
+    /// for it and returns its error.
+    fn send(&mut self, batch: RecordBatch) -> Result<(), LakeError> {
         let Some(encoder) = self.encoder.as_ref() else {
             return Err(self.failed_error());
         };
@@ -384,7 +389,11 @@ impl LakeWriter {
             return Ok(());
         }
         // The thread stops receiving only after an error of its own.
-        match self.encoder.take().map(|encoder| encoder.finish(&self.staging_dir)) {
+        match self
+            .encoder
+            .take()
+            .map(|encoder| encoder.finish(&self.staging_dir))
+        {
             Some(Err(error)) => Err(error),
             _ => Err(self.failed_error()),
         }
@@ -519,6 +528,102 @@ impl Drop for StagedImport {
     }
 }
 
+/// The text bytes of a line the lake can store; an error naming the line otherwise.
+fn storable_text_bytes(line: &SaleLine, staging_dir: &Path) -> Result<usize, LakeError> {
+    let unstorable = |reason: String| LakeError::Unstorable {
+        path: staging_dir.to_path_buf(),
+        line_number: line.line_number,
+        reason,
+    };
+    let text_bytes = line.service.len()
+        + line.reported_upc.len()
+        + line.reported_isrc.len()
+        + line.catalog_number.len()
+        + line.proprietary_id.len()
+        + line.release_title.len()
+        + line.track_title.len()
+        + line.artist.len()
+        + 64;
+    if text_bytes > MAX_LINE_TEXT_BYTES {
+        return Err(unstorable(format!(
+            "its text fields hold {text_bytes} bytes; at most {MAX_LINE_TEXT_BYTES} are stored"
+        )));
+    }
+    for (name, value) in [
+        (column::GROSS, line.gross),
+        (column::NET, Some(line.net)),
+        (column::FX_RATE, line.fx_rate),
+    ] {
+        if let Some(value) = value {
+            if !fits_money_column(value) {
+                return Err(unstorable(format!(
+                    "{name} {value} has more than {MONEY_PRECISION} digits"
+                )));
+            }
+        }
+    }
+    Ok(text_bytes)
+}
+
+/// Copies lines into Arrow batches on a thread of the caller's, for
+/// [`LakeWriter::write_batches`]: when lines are read on several threads, each has a builder,
+/// and the batches are handed to the writer in the order of the lines.
+#[derive(Debug)]
+pub struct BatchBuilder {
+    staging_dir: PathBuf,
+    schema: SchemaRef,
+    batch_rows: usize,
+    batch_text_bytes: usize,
+    columns: Columns,
+    batches: Vec<RecordBatch>,
+}
+
+impl BatchBuilder {
+    /// Copies a line into the columns; refuses one the lake cannot store, as
+    /// [`LakeWriter`] does.
+    pub fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
+        let text_bytes = storable_text_bytes(line, &self.staging_dir)?;
+        if self.columns.rows > 0 && self.columns.text_bytes + text_bytes > self.batch_text_bytes {
+            self.end_batch()?;
+        }
+        self.columns.append(line, text_bytes);
+        if self.columns.rows >= self.batch_rows {
+            self.end_batch()?;
+        }
+        Ok(())
+    }
+
+    fn end_batch(&mut self) -> Result<(), LakeError> {
+        if self.columns.rows == 0 {
+            return Ok(());
+        }
+        let arrays = self.columns.finish();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
+            "assembling a batch for",
+            &self.staging_dir,
+        ))?;
+        self.batches.push(batch);
+        Ok(())
+    }
+
+    /// The batches of the lines pushed since the last call, in order.
+    pub fn take_batches(&mut self) -> Result<Batches, LakeError> {
+        self.end_batch()?;
+        Ok(Batches(std::mem::take(&mut self.batches)))
+    }
+}
+
+/// Lines copied into Arrow batches by a [`BatchBuilder`], for [`LakeWriter::write_batches`].
+#[derive(Debug, Default)]
+pub struct Batches(Vec<RecordBatch>);
+
+impl Batches {
+    /// Lines held.
+    pub fn rows(&self) -> usize {
+        self.0.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
 /// `part-00000.parquet`, `part-00001.parquet`, …
 pub(crate) fn part_file_name(index: usize) -> String {
     format!("part-{index:05}.parquet")
@@ -551,7 +656,8 @@ fn writer_properties(
     // compares every value: a fifth of the encoding time. Dates, amounts and the short coded
     // columns keep theirs.
     for name in UNSORTED_TEXT_COLUMNS {
-        builder = builder.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::None);
+        builder =
+            builder.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::None);
     }
     Ok(builder
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(options.zstd_level)?))
@@ -596,6 +702,8 @@ struct Columns {
     fx_rate: Decimal128Builder,
     rows: usize,
     text_bytes: usize,
+    /// Rows a batch holds at most.
+    capacity: usize,
 }
 
 impl Columns {
@@ -631,6 +739,7 @@ impl Columns {
             fx_rate: money()?,
             rows: 0,
             text_bytes: 0,
+            capacity,
         })
     }
 
@@ -670,34 +779,63 @@ impl Columns {
         self.text_bytes += text_bytes;
     }
 
-    /// The buffered columns as arrays, in schema order; the builders start over empty.
+    /// The buffered columns as arrays, in schema order. The builders start over with room for
+    /// as many rows and text bytes as this batch held, so that the next batch is copied in
+    /// without growing (and copying) its buffers again and again.
     fn finish(&mut self) -> Vec<ArrayRef> {
+        let rows = self.capacity.max(self.rows);
         self.rows = 0;
         self.text_bytes = 0;
+        fn text(builder: &mut StringBuilder, rows: usize) -> ArrayRef {
+            let bytes = builder.values_slice().len();
+            let fresh = StringBuilder::with_capacity(rows, bytes + bytes / 8 + 64);
+            Arc::new(std::mem::replace(builder, fresh).finish())
+        }
+        fn money(builder: &mut Decimal128Builder, rows: usize) -> ArrayRef {
+            let fresh = Decimal128Builder::with_capacity(rows)
+                .with_data_type(DataType::Decimal128(MONEY_PRECISION, MONEY_SCALE));
+            Arc::new(std::mem::replace(builder, fresh).finish())
+        }
         vec![
-            Arc::new(self.line_number.finish()),
-            Arc::new(self.sale_start.finish()),
-            Arc::new(self.sale_end.finish()),
-            Arc::new(self.reporting_month.finish()),
-            Arc::new(self.service.finish()),
-            Arc::new(self.territory.finish()),
-            Arc::new(self.usage.finish()),
-            Arc::new(self.tier.finish()),
-            Arc::new(self.reported_upc.finish()),
-            Arc::new(self.reported_isrc.finish()),
-            Arc::new(self.upc.finish()),
-            Arc::new(self.isrc.finish()),
-            Arc::new(self.catalog_number.finish()),
-            Arc::new(self.proprietary_id.finish()),
-            Arc::new(self.release_title.finish()),
-            Arc::new(self.track_title.finish()),
-            Arc::new(self.artist.finish()),
-            Arc::new(self.units.finish()),
-            Arc::new(self.gross.finish()),
-            Arc::new(self.net.finish()),
-            Arc::new(self.currency.finish()),
-            Arc::new(self.original_currency.finish()),
-            Arc::new(self.fx_rate.finish()),
+            Arc::new(
+                std::mem::replace(&mut self.line_number, UInt64Builder::with_capacity(rows))
+                    .finish(),
+            ),
+            Arc::new(
+                std::mem::replace(&mut self.sale_start, Date32Builder::with_capacity(rows))
+                    .finish(),
+            ),
+            Arc::new(
+                std::mem::replace(&mut self.sale_end, Date32Builder::with_capacity(rows)).finish(),
+            ),
+            Arc::new(
+                std::mem::replace(
+                    &mut self.reporting_month,
+                    Date32Builder::with_capacity(rows),
+                )
+                .finish(),
+            ),
+            text(&mut self.service, rows),
+            text(&mut self.territory, rows),
+            text(&mut self.usage, rows),
+            text(&mut self.tier, rows),
+            text(&mut self.reported_upc, rows),
+            text(&mut self.reported_isrc, rows),
+            text(&mut self.upc, rows),
+            text(&mut self.isrc, rows),
+            text(&mut self.catalog_number, rows),
+            text(&mut self.proprietary_id, rows),
+            text(&mut self.release_title, rows),
+            text(&mut self.track_title, rows),
+            text(&mut self.artist, rows),
+            Arc::new(
+                std::mem::replace(&mut self.units, Int64Builder::with_capacity(rows)).finish(),
+            ),
+            money(&mut self.gross, rows),
+            money(&mut self.net, rows),
+            text(&mut self.currency, rows),
+            text(&mut self.original_currency, rows),
+            money(&mut self.fx_rate, rows),
         ]
     }
 }

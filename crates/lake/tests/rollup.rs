@@ -11,7 +11,11 @@ use ledgerline_money::Decimal;
 fn lines() -> Vec<SaleLine> {
     let mut lines = Vec::new();
     for number in 0..300u64 {
-        let mut line = if number % 3 == 0 { sparse_line(number + 1) } else { full_line(number + 1) };
+        let mut line = if number % 3 == 0 {
+            sparse_line(number + 1)
+        } else {
+            full_line(number + 1)
+        };
         line.units = number as i64 - 100;
         line.net = Decimal::from_scaled(i128::from(number) * 1_000_000_007 - 77);
         if number % 7 == 0 {
@@ -35,7 +39,10 @@ fn publish(lake: &std::path::Path, key: &str, lines: &[SaleLine]) {
 }
 
 fn totals(rows: &[(ledgerline_lake::RollupKey, RollupSums)]) -> (u64, i64, Decimal) {
-    rows.iter().fold((0, 0, Decimal::ZERO), |(lines, units, net), (_, sums)| (lines + sums.lines, units + sums.units, net + sums.net))
+    rows.iter()
+        .fold((0, 0, Decimal::ZERO), |(lines, units, net), (_, sums)| {
+            (lines + sums.lines, units + sums.units, net + sums.net)
+        })
 }
 
 #[test]
@@ -47,15 +54,30 @@ fn a_rollup_adds_up_the_lines_and_is_rebuilt_when_it_cannot_be_trusted() {
     publish(lake, &key, &lines);
 
     let rows = read_rollup(lake, &key).unwrap();
-    let expected = (lines.len() as u64, lines.iter().map(|line| line.units).sum(), lines.iter().map(|line| line.net).sum());
+    let expected = (
+        lines.len() as u64,
+        lines.iter().map(|line| line.units).sum(),
+        lines.iter().map(|line| line.net).sum(),
+    );
     assert_eq!(totals(&rows), expected);
-    assert!(rows.len() < lines.len(), "lines that share a key are added up");
-    assert!(rows.iter().any(|(key, _)| key.service == "Odd\tservice\\ with\nbreaks"), "escaped text reads back");
+    assert!(
+        rows.len() < lines.len(),
+        "lines that share a key are added up"
+    );
+    assert!(
+        rows.iter()
+            .any(|(key, _)| key.service == "Odd\tservice\\ with\nbreaks"),
+        "escaped text reads back"
+    );
 
     let file = lake.join("rollups/v1").join(format!("{key}.tsv"));
     for damage in ["", "not a roll-up\n", "sale_month\tonly\n"] {
         std::fs::write(&file, damage).unwrap();
-        assert_eq!(read_rollup(lake, &key).unwrap(), rows, "rebuilt after {damage:?}");
+        assert_eq!(
+            read_rollup(lake, &key).unwrap(),
+            rows,
+            "rebuilt after {damage:?}"
+        );
     }
     // A roll-up that counts fewer lines than the import is out of step: rebuilt.
     let text = std::fs::read_to_string(&file).unwrap();
@@ -84,8 +106,45 @@ fn a_builder_with_too_many_keys_gives_up_and_the_run_rebuilds_from_the_lake() {
     assert!(builder.gave_up());
     builder.write(lake, &key).unwrap();
     writer.finish().unwrap().publish().unwrap();
-    assert!(!lake.join("rollups/v1").join(format!("{key}.tsv")).exists(), "nothing written when it gave up");
+    assert!(
+        !lake.join("rollups/v1").join(format!("{key}.tsv")).exists(),
+        "nothing written when it gave up"
+    );
     let rows = read_rollup(lake, &key).unwrap();
     assert_eq!(totals(&rows).0, lines.len() as u64);
     assert!(lake.join("rollups/v1").join(format!("{key}.tsv")).exists());
+}
+
+#[test]
+fn roll_ups_of_chunks_absorbed_in_any_order_write_what_one_roll_up_writes() {
+    let folder = tempfile::tempdir().unwrap();
+    let lines = lines();
+    let whole = "c".repeat(64);
+    let mut builder = RollupBuilder::new();
+    lines.iter().for_each(|line| builder.add(line));
+    builder.write(folder.path(), &whole).unwrap();
+
+    let pieces = "d".repeat(64);
+    let mut combined = RollupBuilder::new();
+    for chunk in lines.chunks(37).rev() {
+        let mut part = RollupBuilder::with_limit(usize::MAX);
+        chunk.iter().for_each(|line| part.add(line));
+        combined.absorb(part);
+    }
+    assert_eq!(combined.lines(), lines.len() as u64);
+    combined.write(folder.path(), &pieces).unwrap();
+    let text = |key: &str| {
+        std::fs::read(folder.path().join("rollups/v1").join(format!("{key}.tsv"))).unwrap()
+    };
+    assert_eq!(text(&whole), text(&pieces));
+
+    // The limit holds for what is absorbed too.
+    let mut limited = RollupBuilder::with_limit(3);
+    for chunk in lines.chunks(50) {
+        let mut part = RollupBuilder::with_limit(usize::MAX);
+        chunk.iter().for_each(|line| part.add(line));
+        limited.absorb(part);
+    }
+    assert!(limited.gave_up());
+    assert_eq!(limited.lines(), lines.len() as u64);
 }

@@ -25,7 +25,9 @@ pub(crate) struct Record<'buffer> {
 
 impl<'buffer> Record<'buffer> {
     pub fn get(&self, index: usize) -> Option<&'buffer str> {
-        self.fields.get(index).map(|&(start, end)| &self.text[start..end])
+        self.fields
+            .get(index)
+            .map(|&(start, end)| &self.text[start..end])
     }
 
     pub fn len(&self) -> usize {
@@ -33,7 +35,9 @@ impl<'buffer> Record<'buffer> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'buffer str> + '_ {
-        self.fields.iter().map(|&(start, end)| &self.text[start..end])
+        self.fields
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
     }
 }
 
@@ -73,10 +77,53 @@ pub(crate) struct RecordSplitter<R> {
     unquoted: Vec<u8>,
     unquoted_ends: Vec<usize>,
     fields: Vec<(usize, usize)>,
+    /// Whether the last record was ended by the end of the input rather than by a line end
+    /// outside quotes: a chunk of a larger text cut there was not cut between records.
+    ended_by_input: bool,
+}
+
+impl RecordSplitter<io::Empty> {
+    /// A splitter of `bytes[..length]`, a chunk of a text held in memory and read in place
+    /// (no copy); see [`starting_at`](RecordSplitter::starting_at) for `line` and
+    /// `at_text_start`.
+    pub fn over(
+        bytes: Vec<u8>,
+        length: usize,
+        delimiter: u8,
+        line: u64,
+        at_text_start: bool,
+    ) -> RecordSplitter<io::Empty> {
+        let mut splitter =
+            RecordSplitter::with_buffer(io::empty(), delimiter, line, at_text_start, bytes);
+        splitter.end = length.min(splitter.buffer.len());
+        splitter.at_end_of_input = true;
+        splitter
+    }
 }
 
 impl<R: Read> RecordSplitter<R> {
     pub fn new(input: R, delimiter: u8) -> RecordSplitter<R> {
+        RecordSplitter::starting_at(input, delimiter, 1, true)
+    }
+
+    /// A splitter of text that starts on `line`; `at_text_start` when it is the start of the
+    /// whole text (where a BOM is skipped), not a chunk of it cut after a line end.
+    pub fn starting_at(
+        input: R,
+        delimiter: u8,
+        line: u64,
+        at_text_start: bool,
+    ) -> RecordSplitter<R> {
+        RecordSplitter::with_buffer(input, delimiter, line, at_text_start, vec![0; READ_BYTES])
+    }
+
+    fn with_buffer(
+        input: R,
+        delimiter: u8,
+        line: u64,
+        at_text_start: bool,
+        buffer: Vec<u8>,
+    ) -> RecordSplitter<R> {
         let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         // csv_core strips a BOM from the first input it sees. Priming it with a blank line
         // (which it skips) keeps that to the start of the text, where `next_record` does it,
@@ -85,17 +132,29 @@ impl<R: Read> RecordSplitter<R> {
         RecordSplitter {
             input,
             delimiter,
-            buffer: vec![0; READ_BYTES],
+            buffer,
             start: 0,
             end: 0,
             at_end_of_input: false,
-            started: false,
-            line: 1,
+            started: !at_text_start,
+            line,
             core,
             unquoted: vec![0; 4096],
             unquoted_ends: vec![0; 64],
             fields: Vec::new(),
+            ended_by_input: false,
         }
+    }
+
+    /// Gives the buffer back (see [`RecordSplitter::over`]).
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buffer
+    }
+
+    /// Whether the last record read ended with a line end outside quotes (or there was none):
+    /// then the text after it starts a record.
+    pub fn ended_between_records(&self) -> bool {
+        !self.ended_by_input
     }
 
     /// The next record, or `None` at the end of the text. An error is the source's, or text
@@ -114,17 +173,30 @@ impl<R: Read> RecordSplitter<R> {
         let line = self.line;
         let location = match self.plain_line()? {
             Some((start, end)) => Location::Buffer { start, end },
-            None => Location::Unquoted { length: self.read_with_core()? },
+            None => Location::Unquoted {
+                length: self.read_with_core()?,
+            },
         };
         let text = match location {
             Location::Buffer { start, end } => &self.buffer[start..end],
             Location::Unquoted { length } => &self.unquoted[..length],
         };
         let text = std::str::from_utf8(text).map_err(|error| {
-            let field = self.fields.iter().position(|&(_, end)| end > error.valid_up_to()).unwrap_or(0);
-            io::Error::new(io::ErrorKind::InvalidData, format!("line {line}: invalid UTF-8 in field {}", field + 1))
+            let field = self
+                .fields
+                .iter()
+                .position(|&(_, end)| end > error.valid_up_to())
+                .unwrap_or(0);
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("line {line}: invalid UTF-8 in field {}", field + 1),
+            )
         })?;
-        Ok(Some(Record { line, text, fields: &self.fields }))
+        Ok(Some(Record {
+            line,
+            text,
+            fields: &self.fields,
+        }))
     }
 
     /// Skips the line ends before a record, as the csv crate does; `false` at the end.
@@ -157,16 +229,22 @@ impl<R: Read> RecordSplitter<R> {
             self.fill(self.end - self.start + 1)?;
         };
         let line_end = newline.unwrap_or(self.end);
-        let content_end = if newline.is_some() && line_end > self.start && self.buffer[line_end - 1] == b'\r' {
-            line_end - 1
-        } else {
-            line_end
-        };
+        let content_end =
+            if newline.is_some() && line_end > self.start && self.buffer[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
         let start = self.start;
         if memchr::memchr2(b'"', b'\r', &self.buffer[start..content_end]).is_some() {
             return Ok(None);
         }
-        split_at_delimiters(&self.buffer[start..content_end], self.delimiter, &mut self.fields);
+        split_at_delimiters(
+            &self.buffer[start..content_end],
+            self.delimiter,
+            &mut self.fields,
+        );
+        self.ended_by_input = newline.is_none();
         match newline {
             Some(newline) => {
                 self.start = newline + 1;
@@ -182,8 +260,12 @@ impl<R: Read> RecordSplitter<R> {
         let (mut written, mut ended) = (0, 0);
         loop {
             let input = &self.buffer[self.start..self.end];
-            let (result, read, wrote, ends) =
-                self.core.read_record(input, &mut self.unquoted[written..], &mut self.unquoted_ends[ended..]);
+            self.ended_by_input = input.is_empty();
+            let (result, read, wrote, ends) = self.core.read_record(
+                input,
+                &mut self.unquoted[written..],
+                &mut self.unquoted_ends[ended..],
+            );
             self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
             self.start += read;
             written += wrote;
@@ -196,7 +278,9 @@ impl<R: Read> RecordSplitter<R> {
                     }
                 }
                 ReadRecordResult::OutputFull => self.unquoted.resize(self.unquoted.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => self.unquoted_ends.resize(self.unquoted_ends.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => {
+                    self.unquoted_ends.resize(self.unquoted_ends.len() * 2, 0)
+                }
                 ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
@@ -221,7 +305,8 @@ impl<R: Read> RecordSplitter<R> {
         let mut any = false;
         while self.end < wanted && !self.at_end_of_input {
             if self.buffer.len() - self.end < READ_BYTES / 2 {
-                self.buffer.resize(self.buffer.len().max(wanted) + READ_BYTES, 0);
+                self.buffer
+                    .resize(self.buffer.len().max(wanted) + READ_BYTES, 0);
             }
             let read = match self.input.read(&mut self.buffer[self.end..]) {
                 Ok(read) => read,
@@ -296,8 +381,14 @@ mod tests {
     }
 
     fn with_csv_crate(text: &[u8]) -> Vec<Vec<String>> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
-        reader.records().map(|record| record.unwrap().iter().map(str::to_string).collect()).collect()
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        reader
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_string).collect())
+            .collect()
     }
 
     #[test]
@@ -316,8 +407,16 @@ mod tests {
         ];
         for text in cases {
             for read_size in [1, 2, 3, 7, 1 << 20] {
-                let ours: Vec<Vec<String>> = split(text, read_size).into_iter().map(|(_, cells)| cells).collect();
-                assert_eq!(ours, with_csv_crate(text), "{:?} read {read_size} at a time", String::from_utf8_lossy(text));
+                let ours: Vec<Vec<String>> = split(text, read_size)
+                    .into_iter()
+                    .map(|(_, cells)| cells)
+                    .collect();
+                assert_eq!(
+                    ours,
+                    with_csv_crate(text),
+                    "{:?} read {read_size} at a time",
+                    String::from_utf8_lossy(text)
+                );
             }
         }
     }
@@ -344,7 +443,10 @@ mod tests {
 
     #[test]
     fn lines_are_those_of_the_first_byte() {
-        let lines: Vec<u64> = split(b"h,x\r\n\r\n\"a\r\nz\",1\r\nb,2\n\n\nc\n", 3).into_iter().map(|(line, _)| line).collect();
+        let lines: Vec<u64> = split(b"h,x\r\n\r\n\"a\r\nz\",1\r\nb,2\n\n\nc\n", 3)
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
         assert_eq!(lines, [1, 3, 5, 8]);
     }
 
