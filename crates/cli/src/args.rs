@@ -96,6 +96,10 @@ pub struct ServeArgs {
     /// other address.
     #[arg(long)]
     pub insecure_http: bool,
+    /// The address people open the portal at (https://royalties.label.example), used in the
+    /// links it hands out, such as invitations; without it, the request's Host header.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -46,6 +46,7 @@ fn app_for(home: &Path, insecure_http: bool) -> (ledgerline_server::App, Router)
         home: home.to_path_buf(),
         insecure_http,
         label_name: "Test label".to_string(),
+        public_url: None,
     });
     let router = router(app.clone());
     (app, router)
@@ -998,6 +999,10 @@ fn invitations_work_once_and_api_tokens_are_for_label_users() {
         .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         let text = reply.text();
+        assert!(
+            text.contains("https://portal.test/invite/"),
+            "the link names the host asked: {text}"
+        );
         let start = text.find("/invite/").unwrap() + "/invite/".len();
         let token: String = text[start..]
             .chars()
@@ -1205,5 +1210,46 @@ fn label_users_can_turn_on_two_factor_sign_in_and_then_need_the_code() {
             StatusCode::UNAUTHORIZED,
             "a code is accepted once"
         );
+    });
+}
+
+#[test]
+fn invitation_links_use_the_public_url_when_one_is_set() {
+    let demo = make_demo();
+    let app = AppState::new(Config {
+        home: demo.home.clone(),
+        insecure_http: false,
+        label_name: "Test label".to_string(),
+        public_url: Some("https://royalties.label.example/".to_string()),
+    });
+    let router = router(app.clone());
+    runtime().block_on(async {
+        let (session, csrf) = session_for(&app, "admin@label.example");
+        let mut request = post_form(
+            "/label/invitations",
+            Some(&session),
+            &[
+                ("_csrf", &csrf),
+                ("email", "someone@example.com"),
+                ("role", "staff"),
+                ("payee", ""),
+            ],
+        );
+        request
+            .headers_mut()
+            .insert(header::HOST, "attacker.example".parse().unwrap());
+        request
+            .headers_mut()
+            .insert(header::ORIGIN, "https://attacker.example".parse().unwrap());
+        let reply = send(&router, request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        assert!(
+            reply
+                .text()
+                .contains("https://royalties.label.example/invite/"),
+            "{}",
+            reply.text()
+        );
+        assert!(!reply.text().contains("attacker.example/invite"));
     });
 }

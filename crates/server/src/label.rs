@@ -774,16 +774,24 @@ pub async fn invite(
         Ok((token, data::payees(&ledger, &user)?))
     })
     .await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = if app.config.insecure_http {
-        "http"
-    } else {
-        "https"
+    let base = match &app.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("localhost");
+            format!(
+                "{}://{host}",
+                if app.config.insecure_http {
+                    "http"
+                } else {
+                    "https"
+                }
+            )
+        }
     };
-    let link = format!("{scheme}://{host}/invite/{token}");
+    let link = format!("{base}/invite/{token}");
     let message = html! {
         div class="notice" role="status" {
             p { "Send this link to the person invited; it works once, for " (users::INVITATION_SECONDS / 86_400) " days:" }

@@ -20,6 +20,10 @@ pub struct Config {
     pub insecure_http: bool,
     /// The label's name, shown in the header.
     pub label_name: String,
+    /// The address people reach the portal at (`https://royalties.label.example`), for the
+    /// links it hands out (invitations). Without it the request's Host header is used, which
+    /// a client can set: set it on any server others reach.
+    pub public_url: Option<String>,
 }
 
 pub struct AppState {

@@ -422,7 +422,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
     }
     if !arguments.no_serve {
         drop(ledger);
-        crate::commands::serve::serve_home(&home, arguments.bind, true)?;
+        crate::commands::serve::serve_home(&home, arguments.bind, true, None)?;
     }
     Ok(0)
 }

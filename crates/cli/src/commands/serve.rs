@@ -22,7 +22,20 @@ fn check_bind(bind: &SocketAddr, insecure_http: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn serve_home(home: &Home, bind: SocketAddr, insecure_http: bool) -> anyhow::Result<()> {
+pub fn serve_home(
+    home: &Home,
+    bind: SocketAddr,
+    insecure_http: bool,
+    public_url: Option<String>,
+) -> anyhow::Result<()> {
+    if let Some(url) = &public_url {
+        if !(url.starts_with("https://") || (insecure_http && url.starts_with("http://"))) {
+            return Err(refuse(
+                format!("--public-url: \"{url}\" is not an https:// address"),
+                "give the address people open, e.g. https://royalties.label.example",
+            ));
+        }
+    }
     check_bind(&bind, insecure_http)?;
     let ledger = home.open()?;
     let label_name = ledgerline_run::settings(&ledger)
@@ -33,6 +46,7 @@ pub fn serve_home(home: &Home, bind: SocketAddr, insecure_http: bool) -> anyhow:
         home: home.path.clone(),
         insecure_http,
         label_name,
+        public_url,
     };
     eprintln!(
         "Serving the portal on {}://{bind}/ (Ctrl-C stops it){}",
@@ -58,7 +72,12 @@ pub fn serve_home(home: &Home, bind: SocketAddr, insecure_http: bool) -> anyhow:
 
 pub fn run_serve(cli: &Cli, arguments: &ServeArgs) -> anyhow::Result<u8> {
     let home = Home::new(&cli.home);
-    serve_home(&home, arguments.bind, arguments.insecure_http)?;
+    serve_home(
+        &home,
+        arguments.bind,
+        arguments.insecure_http,
+        arguments.public_url.clone(),
+    )?;
     Ok(0)
 }
 
