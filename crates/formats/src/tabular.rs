@@ -275,14 +275,7 @@ pub fn read_rows<R: BufRead, S: LineSink>(
             }
             Conversion::Skipped => summary.skipped += 1,
             Conversion::Rejected(problems) => {
-                summary.rejected += 1;
-                for problem in problems {
-                    let mut diagnostic = Diagnostic::error(file_label, line, problem.reason);
-                    if let Some(column) = problem.column {
-                        diagnostic = diagnostic.at_column(column, problem.column_name.as_deref());
-                    }
-                    summary.add_diagnostic(diagnostic.with_value(&problem.value));
-                }
+                record_rejection(&mut summary, file_label, line, problems)
             }
         }
     }
@@ -575,6 +568,23 @@ fn read_in_chunks<R: std::io::Read, W: ChunkSink>(
 
 /// Adds the summary of the rows that follow those of `summary`, as if one summary had counted
 /// them all in order (the first [`MAX_DIAGNOSTICS`] diagnostics are kept).
+/// A rejected row: counted, and each of its cell problems a diagnostic at its line and column.
+fn record_rejection(
+    summary: &mut ReportSummary,
+    file_label: &str,
+    line: u64,
+    problems: Vec<crate::mapping::CellProblem>,
+) {
+    summary.rejected += 1;
+    for problem in problems {
+        let mut diagnostic = Diagnostic::error(file_label, line, problem.reason);
+        if let Some(column) = problem.column {
+            diagnostic = diagnostic.at_column(column, problem.column_name.as_deref());
+        }
+        summary.add_diagnostic(diagnostic.with_value(&problem.value));
+    }
+}
+
 fn merge_summary(summary: &mut ReportSummary, later: ReportSummary) {
     summary.lines += later.lines;
     summary.rejected += later.rejected;
@@ -653,14 +663,7 @@ fn convert_chunk<W: ChunkSink>(
             }
             Conversion::Skipped => summary.skipped += 1,
             Conversion::Rejected(problems) => {
-                summary.rejected += 1;
-                for problem in problems {
-                    let mut diagnostic = Diagnostic::error(file_label, line, problem.reason);
-                    if let Some(column) = problem.column {
-                        diagnostic = diagnostic.at_column(column, problem.column_name.as_deref());
-                    }
-                    summary.add_diagnostic(diagnostic.with_value(&problem.value));
-                }
+                record_rejection(&mut summary, file_label, line, problems)
             }
         }
     }

@@ -368,15 +368,10 @@ impl LakeWriter {
     /// Hands the buffered lines to the encoder thread. Should that thread have stopped on an
     /// error, waits for it and returns its error.
     fn write_batch(&mut self) -> Result<(), LakeError> {
-        if self.columns.rows == 0 {
-            return Ok(());
+        match take_batch(&mut self.columns, &self.schema, &self.staging_dir)? {
+            Some(batch) => self.send(batch),
+            None => Ok(()),
         }
-        let arrays = self.columns.finish();
-        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
-            "assembling a batch for",
-            &self.staging_dir,
-        ))?;
-        self.send(batch)
     }
 
     /// Hands a batch to the encoder thread. Should that thread have stopped on an error, waits
@@ -594,15 +589,9 @@ impl BatchBuilder {
     }
 
     fn end_batch(&mut self) -> Result<(), LakeError> {
-        if self.columns.rows == 0 {
-            return Ok(());
+        if let Some(batch) = take_batch(&mut self.columns, &self.schema, &self.staging_dir)? {
+            self.batches.push(batch);
         }
-        let arrays = self.columns.finish();
-        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(LakeError::arrow(
-            "assembling a batch for",
-            &self.staging_dir,
-        ))?;
-        self.batches.push(batch);
         Ok(())
     }
 
@@ -675,6 +664,21 @@ fn writer_properties(
 }
 
 /// One Arrow builder per column; at most one batch of lines.
+/// The buffered lines as one record batch, the buffer emptied; `None` when it held none.
+fn take_batch(
+    columns: &mut Columns,
+    schema: &SchemaRef,
+    staging_dir: &Path,
+) -> Result<Option<RecordBatch>, LakeError> {
+    if columns.rows == 0 {
+        return Ok(None);
+    }
+    let arrays = columns.finish();
+    let batch = RecordBatch::try_new(schema.clone(), arrays)
+        .map_err(LakeError::arrow("assembling a batch for", staging_dir))?;
+    Ok(Some(batch))
+}
+
 #[derive(Debug)]
 struct Columns {
     line_number: UInt64Builder,

@@ -2,7 +2,6 @@
 //! `Authorization: Bearer llk_…`) and for scripts. The OpenAPI document is made from the route
 //! table, so it lists exactly the routes that exist, with who may call them.
 
-use std::io::Write as _;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -170,27 +169,18 @@ pub async fn import(
     body: Body,
 ) -> Result<Json<Value>, PortalError> {
     use http_body_util::BodyExt as _;
-    let folder = tempfile::Builder::new()
-        .prefix("upload-")
-        .tempdir_in(&app.config.home)
-        .map_err(|error| PortalError::Internal(format!("upload folder: {error}")))?;
-    let name = crate::label::sanitize(query.name.as_deref().unwrap_or("report"));
-    let path = folder.path().join(name);
-    let mut file = std::fs::File::create(&path)
-        .map_err(|error| PortalError::Internal(format!("upload file: {error}")))?;
+    let mut upload = crate::label::Upload::create(&app, query.name.as_deref().unwrap_or("report"))?;
     let mut body = body;
     while let Some(frame) = body.frame().await {
         let frame =
             frame.map_err(|_| PortalError::invalid("the upload was interrupted or too large"))?;
         if let Some(chunk) = frame.data_ref() {
-            file.write_all(chunk)
-                .map_err(|error| PortalError::Internal(format!("upload file: {error}")))?;
+            upload.write(chunk)?;
         }
     }
-    drop(file);
     let import = blocking(&app, move |app| {
-        let result = crate::label::import_received(app, &path);
-        drop(folder);
+        let result = crate::label::import_received(app, &upload.path);
+        drop(upload);
         result
     })
     .await?;
@@ -268,9 +258,13 @@ pub async fn close(
     let period = parse_period(&period)?;
     Ok(Json(
         blocking(&app, move |app| {
-            let mut ledger = app.ledger()?;
-            ledgerline_run::close_period(&mut ledger, &app.lake_root(), period)?;
-            data::period(&ledger, &app.lake_root(), period, &principal.user)
+            Ok(data::close(
+                &mut app.ledger()?,
+                &app.lake_root(),
+                period,
+                &principal.user,
+            )?
+            .1)
         })
         .await?,
     ))

@@ -349,6 +349,17 @@ pub fn period(
     })
 }
 
+/// Closes `period` (issues its statements) and returns what it now shows to `user`.
+pub fn close(
+    ledger: &mut Ledger,
+    lake_root: &Path,
+    period: ledgerline_model::Period,
+    user: &User,
+) -> Result<(ledgerline_run::Closed, PeriodView), PortalError> {
+    let (_, closed) = ledgerline_run::close_period(ledger, lake_root, period)?;
+    Ok((closed, self::period(ledger, lake_root, period, user)?))
+}
+
 pub fn parse_period(text: &str) -> Result<ledgerline_model::Period, PortalError> {
     ledgerline_model::Period::parse(text.trim()).map_err(|error| {
         PortalError::invalid(format!(

@@ -186,16 +186,42 @@ pub async fn imports(
     Ok(imports_page(&app, &principal, &rows, None))
 }
 
-/// Streams the `file` field of an upload into a fresh folder under the home; returns the
-/// folder (removed when dropped) and the file's path.
+/// A report being received: a fresh folder under the home (removed when this is dropped) and
+/// the file in it, under the name the client gave, cleaned.
+pub struct Upload {
+    _folder: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    file: std::fs::File,
+}
+
+impl Upload {
+    pub fn create(app: &AppState, name: &str) -> Result<Upload, PortalError> {
+        let folder = tempfile::Builder::new()
+            .prefix("upload-")
+            .tempdir_in(&app.config.home)
+            .map_err(|error| PortalError::Internal(format!("upload folder: {error}")))?;
+        let path = folder.path().join(sanitize(name));
+        let file = std::fs::File::create(&path)
+            .map_err(|error| PortalError::Internal(format!("upload file: {error}")))?;
+        Ok(Upload {
+            _folder: folder,
+            path,
+            file,
+        })
+    }
+
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), PortalError> {
+        self.file
+            .write_all(chunk)
+            .map_err(|error| PortalError::Internal(format!("upload file: {error}")))
+    }
+}
+
+/// Streams the `file` field of a multipart upload to disk.
 pub async fn receive_file(
     app: &AppState,
     multipart: &mut Multipart,
-) -> Result<(tempfile::TempDir, std::path::PathBuf), PortalError> {
-    let folder = tempfile::Builder::new()
-        .prefix("upload-")
-        .tempdir_in(&app.config.home)
-        .map_err(|error| PortalError::Internal(format!("upload folder: {error}")))?;
+) -> Result<Upload, PortalError> {
     while let Some(mut field) = multipart
         .next_field()
         .await
@@ -204,22 +230,15 @@ pub async fn receive_file(
         if field.name() != Some("file") {
             continue;
         }
-        let name = field
-            .file_name()
-            .map(sanitize)
-            .unwrap_or_else(|| "report".to_string());
-        let path = folder.path().join(&name);
-        let mut file = std::fs::File::create(&path)
-            .map_err(|error| PortalError::Internal(format!("upload file: {error}")))?;
+        let mut upload = Upload::create(app, field.file_name().unwrap_or("report"))?;
         while let Some(chunk) = field
             .chunk()
             .await
             .map_err(|_| PortalError::invalid("the upload was interrupted"))?
         {
-            file.write_all(&chunk)
-                .map_err(|error| PortalError::Internal(format!("upload file: {error}")))?;
+            upload.write(&chunk)?;
         }
-        return Ok((folder, path));
+        return Ok(upload);
     }
     Err(PortalError::invalid("choose a file to import"))
 }
@@ -294,10 +313,10 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, PortalError> {
     checked_multipart(&principal, &mut multipart).await?;
-    let (folder, path) = receive_file(&app, &mut multipart).await?;
+    let upload = receive_file(&app, &mut multipart).await?;
     let outcome = blocking(&app, move |app| {
-        let result = import_received(app, &path);
-        drop(folder);
+        let result = import_received(app, &upload.path);
+        drop(upload);
         Ok((result, data::imports(&app.ledger()?)?))
     })
     .await?;
@@ -673,12 +692,7 @@ pub async fn close(
     let period = parse_period(&period)?;
     let user = principal.user.clone();
     let (closed, view) = blocking(&app, move |app| {
-        let mut ledger = app.ledger()?;
-        let (_, closed) = ledgerline_run::close_period(&mut ledger, &app.lake_root(), period)?;
-        Ok((
-            closed,
-            data::period(&ledger, &app.lake_root(), period, &user)?,
-        ))
+        data::close(&mut app.ledger()?, &app.lake_root(), period, &user)
     })
     .await?;
     let message = html! { p class="notice" role="status" { (closed.period) " is closed: " (closed.statements.len()) " statements issued." } };
