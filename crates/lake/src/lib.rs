@@ -87,4 +87,4 @@ pub use layout::{
 pub use reader::{import_parts, import_row_count, read_import, ImportReader};
 pub use rollup::{read_rollup, Identifiers, RollupBuilder, RollupKey, RollupSums, MAXIMUM_KEYS};
 pub use schema::lake_schema;
-pub use writer::{BatchBuilder, Batches, LakeWriter, StagedImport, WriterOptions};
+pub use writer::{BatchBuilder, Batches, LakeWriter, PendingKey, StagedImport, WriterOptions};

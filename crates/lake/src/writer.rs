@@ -5,7 +5,7 @@
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
 use arrow_array::builder::{
@@ -68,6 +68,44 @@ impl Default for WriterOptions {
     }
 }
 
+/// The key of an import being written, which may become known only while it is written: the
+/// importer hashes a file on one thread while the others read it, so that the SHA-256 pass
+/// does not hold up the parsing. The encoder thread writes the key into each part file's
+/// footer when it closes the part (waiting for it if need be: hashing is many times faster
+/// than reading), and [`LakeWriter::finish`] names the staged import with it.
+#[derive(Clone, Debug, Default)]
+pub struct PendingKey(Arc<OnceLock<Option<String>>>);
+
+impl PendingKey {
+    /// A key not known yet: [`set`](PendingKey::set) must be called exactly once, whatever
+    /// happens (with `None` when the key cannot be had), or closing a part waits for ever.
+    pub fn new() -> PendingKey {
+        PendingKey::default()
+    }
+
+    /// A key known from the start.
+    pub fn known(import_key: &str) -> PendingKey {
+        let key = PendingKey::new();
+        key.set(Some(import_key.to_string()));
+        key
+    }
+
+    /// Gives the key (`None`: it cannot be had, the import will be dropped). Later calls are
+    /// ignored.
+    pub fn set(&self, import_key: Option<String>) {
+        let _ = self.0.set(import_key);
+    }
+
+    /// The key, waiting until it is set.
+    fn wait(&self) -> Option<&str> {
+        self.0.wait().as_deref()
+    }
+}
+
+/// The staging folder name of an import whose key is not known yet (see [`PendingKey`]): a
+/// well-formed key that no content has, so start-up recognises the folder's owner.
+const PENDING_STAGING_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
 /// Writes the sale lines of one import into a staging folder of the lake.
 ///
 /// Lines go in through [`LineSink::accept`]; [`finish`](LakeWriter::finish) makes the files
@@ -86,7 +124,7 @@ impl Default for WriterOptions {
 #[derive(Debug)]
 pub struct LakeWriter {
     lake_root: PathBuf,
-    import_key: String,
+    import_key: PendingKey,
     staging_dir: PathBuf,
     options: WriterOptions,
     schema: SchemaRef,
@@ -136,6 +174,7 @@ impl Encoder {
 /// The part files of one import, owned by the encoder thread.
 struct PartFiles {
     staging_dir: PathBuf,
+    import_key: PendingKey,
     schema: SchemaRef,
     properties: WriterPropertiesPtr,
     part_bytes: u64,
@@ -202,6 +241,12 @@ impl PartFiles {
         let Some(mut part) = self.part.take() else {
             return Ok(());
         };
+        if let Some(import_key) = self.import_key.wait() {
+            part.writer.append_key_value_metadata(KeyValue::new(
+                IMPORT_KEY_KEY.to_string(),
+                import_key.to_string(),
+            ));
+        }
         part.writer
             .finish()
             .map_err(LakeError::parquet("closing", &part.path))?;
@@ -221,6 +266,12 @@ impl LakeWriter {
         LakeWriter::create_with(lake_root, import_key, WriterOptions::default())
     }
 
+    /// [`create`](LakeWriter::create) for an import whose key is set later (see
+    /// [`PendingKey`]); the staging folder is `.staging/<64 zeros>-<pid>-<counter>/`.
+    pub fn create_pending(lake_root: &Path, import_key: PendingKey) -> Result<LakeWriter, LakeError> {
+        LakeWriter::start(lake_root, import_key, WriterOptions::default())
+    }
+
     /// [`create`](LakeWriter::create) with explicit sizes.
     pub fn create_with(
         lake_root: &Path,
@@ -228,6 +279,14 @@ impl LakeWriter {
         options: WriterOptions,
     ) -> Result<LakeWriter, LakeError> {
         check_import_key(lake_root, import_key)?;
+        LakeWriter::start(lake_root, PendingKey::known(import_key), options)
+    }
+
+    fn start(
+        lake_root: &Path,
+        import_key: PendingKey,
+        options: WriterOptions,
+    ) -> Result<LakeWriter, LakeError> {
         let options = WriterOptions {
             batch_rows: options.batch_rows.max(1),
             batch_text_bytes: options.batch_text_bytes.max(1),
@@ -238,13 +297,18 @@ impl LakeWriter {
         };
         let staging_root = lake_root.join(STAGING_DIR);
         ensure_dir(&staging_root)?;
-        let staging_dir = new_staging_path(lake_root, import_key, "");
+        let staging_key = import_key
+            .0
+            .get()
+            .and_then(Option::as_deref)
+            .unwrap_or(PENDING_STAGING_KEY);
+        let staging_dir = new_staging_path(lake_root, staging_key, "");
         fs::create_dir(&staging_dir)
             .map_err(LakeError::io("create staging folder", &staging_dir))?;
         // From here on the folder is ours: dropping the writer removes it, also on error.
         let mut writer = LakeWriter {
             lake_root: lake_root.to_path_buf(),
-            import_key: import_key.to_string(),
+            import_key: import_key.clone(),
             staging_dir: staging_dir.clone(),
             options: options.clone(),
             schema: lake_schema(),
@@ -256,13 +320,14 @@ impl LakeWriter {
             released: false,
         };
         let properties =
-            writer_properties(import_key, &options).map_err(|source| LakeError::Parquet {
+            writer_properties(&options).map_err(|source| LakeError::Parquet {
                 action: "configuring",
                 path: staging_dir.clone(),
                 source,
             })?;
         let mut parts = PartFiles {
             staging_dir,
+            import_key,
             schema: writer.schema.clone(),
             properties: Arc::new(properties),
             part_bytes: options.part_bytes,
@@ -331,12 +396,17 @@ impl LakeWriter {
             return Err(self.failed_error());
         };
         let parts = encoder.finish(&self.staging_dir)?;
+        let import_key = match self.import_key.wait() {
+            Some(key) => key.to_string(),
+            None => return Err(self.failed_error()),
+        };
+        check_import_key(&self.lake_root, &import_key)?;
         sync_dir(&self.staging_dir)?;
         sync_dir(&self.lake_root.join(STAGING_DIR))?;
         self.released = true;
         Ok(StagedImport {
             lake_root: self.lake_root.clone(),
-            import_key: self.import_key.clone(),
+            import_key,
             staging_dir: self.staging_dir.clone(),
             rows: self.rows,
             parts,
@@ -636,7 +706,6 @@ const UNSORTED_TEXT_COLUMNS: [&str; 9] = [
 ];
 
 fn writer_properties(
-    import_key: &str,
     options: &WriterOptions,
 ) -> Result<WriterProperties, parquet::errors::ParquetError> {
     let line_number = ColumnPath::from(column::LINE_NUMBER);
@@ -656,10 +725,16 @@ fn writer_properties(
         // Line numbers are distinct and ascending: deltas, not a dictionary.
         .set_column_dictionary_enabled(line_number.clone(), false)
         .set_column_encoding(line_number, Encoding::DELTA_BINARY_PACKED)
-        .set_key_value_metadata(Some(vec![
-            KeyValue::new(SCHEMA_VERSION_KEY.to_string(), SCHEMA_VERSION.to_string()),
-            KeyValue::new(IMPORT_KEY_KEY.to_string(), import_key.to_string()),
-        ]))
+        // Amounts are nearly all distinct: a dictionary would be filled to its size limit in
+        // every row group and then abandoned, which cost a tenth of the import's CPU time.
+        .set_column_dictionary_enabled(ColumnPath::from(column::GROSS), false)
+        .set_column_encoding(ColumnPath::from(column::GROSS), Encoding::PLAIN)
+        .set_column_dictionary_enabled(ColumnPath::from(column::NET), false)
+        .set_column_encoding(ColumnPath::from(column::NET), Encoding::PLAIN)
+        .set_key_value_metadata(Some(vec![KeyValue::new(
+            SCHEMA_VERSION_KEY.to_string(),
+            SCHEMA_VERSION.to_string(),
+        )]))
         .build())
 }
 

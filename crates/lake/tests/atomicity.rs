@@ -8,7 +8,7 @@ use common::*;
 use ledgerline_formats::LineSink;
 use ledgerline_lake::{
     import_path, is_published, list_imports, read_import, remove_leftovers, remove_unknown_imports,
-    unpublish, LakeError, LakeWriter,
+    unpublish, LakeError, LakeWriter, PendingKey,
 };
 
 fn entries(folder: &Path) -> Vec<String> {
@@ -229,4 +229,48 @@ fn keys_that_are_not_sha256_hex_are_refused_before_touching_the_disk() {
         ));
     }
     assert!(entries(lake.path()).is_empty());
+}
+
+/// The importer hashes a file while it reads it: the writer starts without its key, names its
+/// staging folder with 64 zeros, and takes the key when it is given (part footers included).
+#[test]
+fn a_key_given_while_writing_names_the_import_and_its_files() {
+    let home = tempfile::tempdir().unwrap();
+    let lake = home.path();
+    let key = PendingKey::new();
+    let mut writer = LakeWriter::create_pending(lake, key.clone()).unwrap();
+    let staging = entries(&lake.join(".staging"));
+    assert_eq!(staging.len(), 1);
+    assert!(staging[0].starts_with(&"0".repeat(64)), "{staging:?}");
+    for index in 0..100 {
+        writer.accept(small_line(index)).unwrap();
+    }
+    key.set(Some(KEY_A.to_string()));
+    key.set(Some(KEY_B.to_string())); // the first key stays
+    let staged = writer.finish().unwrap();
+    assert_eq!(staged.import_key(), KEY_A);
+    let published = staged.publish().unwrap();
+    assert_eq!(published, import_path(lake, KEY_A));
+    assert_eq!(read_import(lake, KEY_A).unwrap().count(), 100);
+    let part = std::fs::File::open(published.join("part-00000.parquet")).unwrap();
+    let reader = parquet::file::reader::SerializedFileReader::new(part).unwrap();
+    use parquet::file::reader::FileReader;
+    let key_values = reader.metadata().file_metadata().key_value_metadata().unwrap().clone();
+    assert!(key_values
+        .iter()
+        .any(|kv| kv.key == "ledgerline.lake.import_key" && kv.value.as_deref() == Some(KEY_A)));
+}
+
+/// A key that cannot be had (the file could not be hashed) leaves nothing behind.
+#[test]
+fn a_key_that_never_comes_leaves_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let lake = home.path();
+    let key = PendingKey::new();
+    let mut writer = LakeWriter::create_pending(lake, key.clone()).unwrap();
+    writer.accept(small_line(1)).unwrap();
+    key.set(None);
+    assert!(writer.finish().is_err());
+    assert_eq!(entries(&lake.join(".staging")), Vec::<String>::new());
+    assert_eq!(list_imports(lake).unwrap(), Vec::<String>::new());
 }
