@@ -80,3 +80,71 @@ fn a_refused_report_exits_1_and_names_the_cell() {
     let check = ledgerline(&home, &["--json", "check"]);
     assert_eq!(json_ok(&check)["lake"]["imports_checked"], 0);
 }
+
+/// File `number` of a two-file Basic Audio report: NetRevenue 100 GBP over 40 streams, 30 in
+/// file 1 and 10 in file 2.
+fn dsr_set_file(number: usize) -> String {
+    let head = format!(
+        "HEAD\tdsrf/1.4/1.4.1/1.4\tBasicAudioProfile\t1.3\tM-CLI\t2026-02-05T06:00:00Z\t{number}\t2\t2026-01-01\t2026-01-31\tPADPIDA2008101601S\tSpotify\t\tPADPIDA0000000002X\tLabel\t"
+    );
+    let streams: &[&str] = if number == 1 { &["10", "20"] } else { &["10"] };
+    let mut rows = vec![
+        head,
+        "SY01.02\tS1\tSpotify\t\tSubscriptionModel\tOnDemandStream\tGB\tPremium\t40\t\tGBP\t100\t\tGBP\t1".to_string(),
+        format!("RE01.02\t{number}\tR1\tDSPREL\t\t\t0880000000008\tArtist\t\tAlbum"),
+        format!("AS01.02\t{number}\tA1\tDSPRES\tGBAAA260000{number}\tSong\t\tArtist"),
+    ];
+    for streams in streams {
+        rows.push(format!("SU02.02\t{number}\tS1\tT\t\tA1\tTRUE\t{streams}"));
+    }
+    let lines = rows.len() + 1;
+    if number == 2 {
+        rows.push(format!("FOOT\t{lines}\t{}\t1\t1\t2", lines + 7));
+    } else {
+        rows.push(format!("FOOT\t{lines}\t\t1\t1\t"));
+    }
+    rows.join("\n") + "\n"
+}
+
+#[test]
+fn a_multi_file_dsr_report_is_recognised_and_checked_when_complete() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("home");
+    assert!(ledgerline(&home, &["init"]).status.success());
+    let first = folder.path().join("DSR_1of2.tsv");
+    let second = folder.path().join("DSR_2of2.tsv");
+    std::fs::write(&first, dsr_set_file(1)).unwrap();
+    std::fs::write(&second, dsr_set_file(2)).unwrap();
+
+    let output = ledgerline(&home, &["import", first.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("    file 1 of 2 of DSR report M-CLI from Spotify (PADPIDA2008101601S): file 1 imported, waiting for 2\n"),
+        "{text}"
+    );
+
+    let done = json_ok(&ledgerline(&home, &["--json", "import", second.to_str().unwrap()]));
+    let set = &done["files"][0]["report_set"];
+    assert_eq!(set["message_id"], "M-CLI");
+    assert_eq!(set["sender_party_id"], "PADPIDA2008101601S");
+    assert_eq!((set["file_number"].as_u64(), set["number_of_files"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(set["files_imported"], serde_json::json!([1, 2]));
+    assert_eq!(set["complete"], true);
+    let checks = &set["checks"];
+    assert_eq!(checks["money_reconciles"], true);
+    assert_eq!(checks["summaries"][0]["stated_amount"], "100");
+    assert_eq!(checks["summaries"][0]["net"], "100");
+    assert_eq!(checks["summaries"][0]["difference"], "0");
+    assert_eq!(checks["summaries"][0]["usages"], 40);
+    assert_eq!(checks["lines_in_report"], serde_json::json!({"stated": 13, "found": 13}));
+    assert_eq!(checks["warnings"], serde_json::json!([]));
+
+    let again = ledgerline(&home, &["import", second.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.contains("already imported as #2"), "{text}");
+    assert!(
+        text.contains("    file 2 of 2 of DSR report M-CLI from Spotify (PADPIDA2008101601S): complete, totals reconcile\n"),
+        "{text}"
+    );
+}

@@ -37,8 +37,50 @@ pub struct PartSummary {
     pub label: String,
     pub format: FormatId,
     pub summary: ReportSummary,
-    /// For DSR: `(FileNumber, NumberOfFiles)` from HEAD, so a multi-file set can be recognised.
-    pub file_of_set: Option<(u32, u32)>,
+    /// For DSR: what the importer needs to recognise and check a multi-file report (HEAD's
+    /// place of the file in its report, the footer's report counts, the summary totals).
+    pub file_of_set: Option<DsrSetFacts>,
+}
+
+/// One DSR file's part in its report: where it sits, what its footer states for the whole
+/// report, and per summary record what is stated and what this file's rows add up to. Every
+/// file of a multi-file report repeats the summary records and holds some of the rows, so the
+/// importer adds these up over the files once it has all of them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DsrSetFacts {
+    /// The canonical profile (`BasicAudioProfile`, `UgcProfile`, …), as in the format id.
+    pub profile: String,
+    pub message_id: String,
+    pub sender_party_id: String,
+    pub sender_name: String,
+    pub file_number: u32,
+    pub number_of_files: u32,
+    /// FOOT NumberOfLinesInReport / NumberOfBlocksInReport as stated (only the last file must).
+    pub lines_in_report: Option<u64>,
+    pub blocks_in_report: Option<u64>,
+    /// This file's lines (as FOOT counts them) and blocks, as read.
+    pub lines_in_file: u64,
+    pub blocks_in_file: u64,
+    pub summary_records: Vec<dsr::SummaryRecordTotals>,
+}
+
+impl DsrSetFacts {
+    fn of(report: &dsr::DsrReport) -> DsrSetFacts {
+        let header = &report.header;
+        DsrSetFacts {
+            profile: report.format.layout.clone(),
+            message_id: header.message_id.clone(),
+            sender_party_id: header.sender_party_id.clone(),
+            sender_name: header.sender_name.clone(),
+            file_number: header.file_number,
+            number_of_files: header.number_of_files,
+            lines_in_report: report.footer.as_ref().and_then(|footer| footer.lines_in_report),
+            blocks_in_report: report.footer.as_ref().and_then(|footer| footer.blocks_in_report),
+            lines_in_file: report.lines_in_file,
+            blocks_in_file: report.blocks_in_file,
+            summary_records: report.summary_records.clone(),
+        }
+    }
 }
 
 /// Why a part cannot be read.
@@ -142,7 +184,7 @@ pub fn read<S: LineSink>(part: &ReportPart, detection: &Detection, sink: &mut S)
             let report = dsr::parse(&mut open, &part.label, sink).map_err(ReadError::Dsr)?;
             Ok(PartSummary {
                 label: part.label.clone(),
-                file_of_set: Some((report.header.file_number, report.header.number_of_files)),
+                file_of_set: Some(DsrSetFacts::of(&report)),
                 format: report.format,
                 summary: report.summary,
             })

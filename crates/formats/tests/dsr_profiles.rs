@@ -227,7 +227,7 @@ fn multi_file_basic_audio_shares_follow_total_usages() {
     assert_eq!(second.footer.as_ref().and_then(|footer| footer.lines_in_report), Some(13));
     assert_eq!(
         messages(&first),
-        ["report.tsv: warning: file 1 of a 2-file report: each summary's NetRevenue covers every file, so rows receive their share of it against the summary's TotalUsages, and the report's totals can only be checked over all its files"]
+        ["report.tsv: warning: file 1 of a 2-file report: each summary's NetRevenue covers every file, so rows receive their share of it against the summary's TotalUsages; the report's totals are checked over all its files when the last of them is imported"]
     );
     // The importer adds the files' summary totals up to check the report.
     let usages: i128 = [&first, &second].iter().map(|report| report.summary_records[0].usages).sum();

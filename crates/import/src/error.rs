@@ -33,6 +33,9 @@ pub enum ImportError {
         /// totals disagree).
         can_skip: bool,
     },
+    /// A file of a multi-file DSR report that cannot join the files of it already imported.
+    #[error("{file}: refused, nothing imported: {reason}")]
+    ReportSet { file: String, reason: String },
     #[error("{message}")]
     Alias { message: String },
     #[error("{file}: refused, nothing imported: {}", conflicts.join("; "))]
@@ -72,6 +75,9 @@ impl ImportError {
                 Some("the report's own totals disagree with its lines; ask the sender for a corrected report".to_string())
             }
             ImportError::UnknownSource { .. } => Some("leave out --source to detect the layout".to_string()),
+            ImportError::ReportSet { reason, .. } if !reason.ends_with("import the file again") => Some(
+                "the files of one DSR report must agree; a corrected report comes under a new MessageId, ask the sender for one".to_string(),
+            ),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@
 mod catalog_index;
 mod error;
 pub mod fx;
+mod report_set;
 pub mod suspense;
 
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ use ledgerline_formats::report::{self, PartSummary, ReadError};
 use ledgerline_formats::source::open_report;
 use ledgerline_formats::tabular::{self, ChunkSink};
 use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
-use ledgerline_lake::{BatchBuilder, Batches, LakeError, LakeWriter, RollupBuilder};
+use ledgerline_lake::{BatchBuilder, Batches, LakeError, LakeWriter, PendingKey, RollupBuilder};
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::{utc_timestamp_now, Ledger};
 use rusqlite::{params, OptionalExtension};
@@ -32,6 +33,7 @@ use sha2::{Digest, Sha256};
 
 pub use catalog_index::CatalogIndex;
 pub use error::ImportError;
+pub use report_set::{CountCheck, ReportSet, SetChecks, SummaryCheck};
 
 /// How to read the files.
 #[derive(Clone, Debug, Default)]
@@ -83,6 +85,8 @@ pub struct FileImport {
     /// Warnings, and with `--skip-bad-rows` the rejected rows (capped).
     pub diagnostics: Vec<Diagnostic>,
     pub diagnostics_total: u64,
+    /// For a file of a multi-file DDEX DSR report: the report and how far it has got.
+    pub report_set: Option<ReportSet>,
 }
 
 /// Removes what a crashed import may have left: staging folders, and published lake folders
@@ -172,6 +176,84 @@ fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError
         .map(|byte| format!("{byte:02x}"))
         .collect();
     Ok((hex, size))
+}
+
+/// The SHA-256 of the file being imported, its identity. When no import has the file's size
+/// it cannot be one of them, and the hash is computed on a thread of its own while the file
+/// is read (the lake writer learns the key through a [`PendingKey`]); otherwise it is
+/// computed first, so that content already imported is recognised before it is read.
+enum Hashing {
+    Done(String, u64),
+    Running {
+        key: PendingKey,
+        thread: std::thread::JoinHandle<Result<(String, u64), ImportError>>,
+    },
+}
+
+impl Hashing {
+    fn start(ledger: &Ledger, path: &Path, label: &str) -> Result<Hashing, ImportError> {
+        let byte_size = std::fs::metadata(path)
+            .map_err(|source| ImportError::Io {
+                file: label.to_string(),
+                source,
+            })?
+            .len();
+        let same_size: bool = ledger.connection().query_row(
+            "SELECT EXISTS (SELECT 1 FROM imports WHERE byte_size = ?1)",
+            [i64::try_from(byte_size).unwrap_or(i64::MAX)],
+            |row| row.get(0),
+        )?;
+        if same_size {
+            let (content_sha256, byte_size) = sha256_of_file(path, label)?;
+            return Ok(Hashing::Done(content_sha256, byte_size));
+        }
+        let key = PendingKey::new();
+        let (thread_key, thread_path, thread_label) =
+            (key.clone(), path.to_path_buf(), label.to_string());
+        let thread = std::thread::Builder::new()
+            .name("import-sha256".to_string())
+            .spawn(move || {
+                // Set whatever happens, or the lake writer would wait for it.
+                let unset = SetOnDrop(thread_key);
+                let hashed = sha256_of_file(&thread_path, &thread_label);
+                unset.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
+                hashed
+            })
+            .map_err(|source| ImportError::Io {
+                file: label.to_string(),
+                source,
+            })?;
+        Ok(Hashing::Running { key, thread })
+    }
+
+    fn key(&self) -> PendingKey {
+        match self {
+            Hashing::Done(content_sha256, _) => PendingKey::known(content_sha256),
+            Hashing::Running { key, .. } => key.clone(),
+        }
+    }
+
+    /// The hash and the size hashed.
+    fn finish(self, label: &str) -> Result<(String, u64), ImportError> {
+        match self {
+            Hashing::Done(content_sha256, byte_size) => Ok((content_sha256, byte_size)),
+            Hashing::Running { thread, .. } => thread.join().unwrap_or_else(|_| {
+                Err(ImportError::Io {
+                    file: label.to_string(),
+                    source: std::io::Error::other("the SHA-256 thread failed"),
+                })
+            }),
+        }
+    }
+}
+
+/// Gives a [`PendingKey`] no key when dropped before it was given one.
+struct SetOnDrop(PendingKey);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.set(None);
+    }
 }
 
 /// Counts how many lines the catalog knows and hands them to the lake writer (which encodes
@@ -322,9 +404,11 @@ pub fn import_file(
     options: &ImportOptions,
     catalog: &CatalogIndex,
 ) -> Result<FileImport, ImportError> {
-    let (content_sha256, byte_size) = sha256_of_file(path, label)?;
-    if let Some(existing) = existing_import(ledger, &content_sha256, label)? {
-        return Ok(existing);
+    let hashing = Hashing::start(ledger, path, label)?;
+    if let Hashing::Done(content_sha256, _) = &hashing {
+        if let Some(existing) = existing_import(ledger, content_sha256, label)? {
+            return Ok(existing);
+        }
     }
     let registry = match (&options.mapping, &options.source) {
         (Some(mapping), _) => Registry::from_user_mapping(mapping)?,
@@ -362,7 +446,7 @@ pub fn import_file(
     let new_sink = || -> Result<MatchingSink, ImportError> {
         Ok(MatchingSink {
             catalog,
-            lake: LakeWriter::create(lake_root, &content_sha256)?,
+            lake: LakeWriter::create_pending(lake_root, hashing.key())?,
             rollup: RollupBuilder::new(),
             matched: 0,
             unmatched: 0,
@@ -386,6 +470,12 @@ pub fn import_file(
         rollup,
         ..
     } = sink;
+    let (content_sha256, byte_size) = hashing.finish(label)?;
+    if let Some(existing) = existing_import(ledger, &content_sha256, label)? {
+        // Imported meanwhile by another process.
+        drop(lake);
+        return Ok(existing);
+    }
 
     let mut diagnostics: Vec<Diagnostic> = summaries
         .iter()
@@ -419,6 +509,8 @@ pub fn import_file(
         });
     }
 
+    // A file of a multi-file DSR report must fit the files of it already imported.
+    let report_sets = report_set::check(ledger, label, &summaries)?;
     let staged = lake.finish()?;
     // The roll-up is derived data that runs rebuild when it is missing or does not count the
     // import's rows; runs read only committed imports, so one left by a failed import is unread.
@@ -433,6 +525,7 @@ pub fn import_file(
         unmatched,
         lake_path: &lake_path,
         diagnostics: &diagnostics,
+        report_sets: report_sets.as_ref(),
     };
     let import_id = match record.insert(ledger) {
         Ok(id) => id,
@@ -472,6 +565,7 @@ pub fn import_file(
             .map(|day| day.to_string()),
         diagnostics,
         diagnostics_total,
+        report_set: report_sets.as_ref().and_then(report_set::PendingSets::status),
     })
 }
 
@@ -503,6 +597,7 @@ struct ImportRecord<'a> {
     unmatched: u64,
     lake_path: &'a Path,
     diagnostics: &'a [Diagnostic],
+    report_sets: Option<&'a report_set::PendingSets>,
 }
 
 impl ImportRecord<'_> {
@@ -569,6 +664,9 @@ impl ImportRecord<'_> {
                     diagnostic.reason,
                 ],
             )?;
+        }
+        if let Some(report_sets) = self.report_sets {
+            report_sets.record(&transaction, import_id, self.label)?;
         }
         transaction.commit()?;
         Ok(import_id)
@@ -659,5 +757,6 @@ fn existing_import(
         last_sale_day: last_day,
         diagnostics: Vec::new(),
         diagnostics_total: 0,
+        report_set: report_set::status_of_import(connection, import_id)?,
     }))
 }

@@ -137,6 +137,10 @@ fn import_result(import: &FileImport) -> Markup {
                 }
             }
             @for (currency, totals) in &import.totals { p { (currency) ": " (totals.units) " units, net " (totals.net.to_string()) ", gross " (totals.gross.to_string()) } }
+            @if let Some(set) = &import.report_set {
+                p { (set.describe()) }
+                @if let Some(checks) = &set.checks { @if !checks.warnings.is_empty() { ul { @for warning in &checks.warnings { li { (warning) } } } } }
+            }
             @if !import.diagnostics.is_empty() { ul { @for diagnostic in &import.diagnostics { li { (diagnostic) } } } }
         }
     }

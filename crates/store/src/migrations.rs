@@ -32,10 +32,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_self_billing_invoices.sql"),
     },
     Migration { version: 6, name: "portal", sql: include_str!("../migrations/0006_portal.sql") },
+    Migration {
+        version: 7,
+        name: "dsr report sets",
+        sql: include_str!("../migrations/0007_dsr_report_sets.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 6;
+pub const LATEST_SCHEMA_VERSION: u32 = 7;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

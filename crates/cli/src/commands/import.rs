@@ -48,6 +48,14 @@ fn render_done(text: &mut String, import: &FileImport) {
     for (currency, totals) in &import.totals {
         let _ = writeln!(text, "    {currency}: {} units, net {}, gross {}", totals.units, totals.net, totals.gross);
     }
+    if let Some(set) = &import.report_set {
+        let _ = writeln!(text, "    {}", set.describe());
+        if import.status == ImportStatus::Imported {
+            for warning in set.checks.iter().flat_map(|checks| &checks.warnings) {
+                let _ = writeln!(text, "    {}: warning: {warning}", import.file);
+            }
+        }
+    }
     for diagnostic in &import.diagnostics {
         let _ = writeln!(text, "    {diagnostic}");
     }

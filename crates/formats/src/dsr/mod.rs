@@ -67,8 +67,10 @@
 //!
 //! In a multi-file report each file repeats the summary records but holds only some of the
 //! rows, so there a row's share is computed against the summary's TotalUsages instead (the
-//! usages outside the file form one more part that is never handed out), and the report-level
-//! totals are left to the importer, which has every file.
+//! usages outside the file form one more part that is never handed out). The report-level
+//! totals (money and usages of each summary over every file, NumberOfLinesInReport and
+//! NumberOfBlocksInReport) are checked by the importer when the file that completes the set
+//! arrives (`ledgerline_import`'s `report_set`); [`SummaryRecordTotals`] carries what it needs.
 //!
 //! # Control totals
 //!
@@ -175,6 +177,11 @@ pub struct SummaryRecordTotals {
     pub rows: u64,
     pub usages: i128,
     pub net: Decimal,
+    /// Refused rows pointing to the summary in this file (kept with `--skip-bad-rows`), and the
+    /// money of those whose money was readable; `rejected_money_unreadable` when some was not.
+    pub rejected_rows: u64,
+    pub rejected_net: Decimal,
+    pub rejected_money_unreadable: bool,
 }
 
 /// What reading a DSR file found besides its lines.
@@ -319,7 +326,7 @@ fn plan_allocations(
             file,
             0,
             format!(
-                "file {} of a {}-file report: each summary's NetRevenue covers every file, so rows receive their share of it against the summary's TotalUsages, and the report's totals can only be checked over all its files",
+                "file {} of a {}-file report: each summary's NetRevenue covers every file, so rows receive their share of it against the summary's TotalUsages; the report's totals are checked over all its files when the last of them is imported",
                 head.header.file_number, head.header.number_of_files
             ),
         ));

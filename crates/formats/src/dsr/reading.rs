@@ -213,6 +213,9 @@ impl SummaryGroup {
             rows: self.rows,
             usages: self.usages,
             net: self.net,
+            rejected_rows: self.rejected_rows,
+            rejected_net: self.rejected_net,
+            rejected_money_unreadable: self.rejected_money_unreadable,
         }
     }
 
@@ -1682,7 +1685,11 @@ impl<'run, S: LineSink> Reading<'run, S> {
                 );
             }
         } else {
-            checks.push((2, footer.lines_in_report, self.lines_in_file, "the report has {} lines"));
+            // SRFO counts only the report's lines: in a multi-file report the importer checks
+            // them over every file.
+            if single_file {
+                checks.push((2, footer.lines_in_report, self.lines_in_file, "the report has {} lines"));
+            }
             checks.push((3, footer.summary_records, self.summary_record_lines, "the report has {} summary records"));
         }
         for (column, stated, found, what) in checks {
