@@ -593,7 +593,7 @@ impl<T: Clone> Memo<T> {
     /// successes are kept: a failure is parsed again to report it.
     fn get<E>(&mut self, text: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, E> {
         match &self.value {
-            Some(value) if self.text == text => return Ok(value.clone()),
+            Some(value) if ledgerline_model::text::same(&self.text, text) => return Ok(value.clone()),
             _ => {}
         }
         let value = parse(text)?;
@@ -625,7 +625,11 @@ pub struct RowState {
 
 impl RowState {
     fn currency(&mut self, text: &str) -> Result<Currency, ledgerline_money::CurrencyError> {
-        if let Some((_, currency)) = self.currencies.iter().find(|(code, _)| code == text) {
+        if let Some((_, currency)) = self
+            .currencies
+            .iter()
+            .find(|(code, _)| ledgerline_model::text::same(code, text))
+        {
             return Ok(*currency);
         }
         let currency = Currency::parse(text)?;

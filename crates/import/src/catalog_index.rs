@@ -34,6 +34,11 @@ impl CatalogIndex {
         self.isrcs.is_empty() && self.product_codes.is_empty() && self.catalog_numbers.is_empty() && self.aliases.is_empty()
     }
 
+    /// Whether the catalog has a track with this ISRC.
+    pub fn knows_isrc(&self, isrc: &str) -> bool {
+        !isrc.is_empty() && self.isrcs.contains(isrc)
+    }
+
     /// ISRC first, then the product code, then the catalog number, then any alias.
     pub fn matches(&self, line: &SaleLine) -> bool {
         if line.isrc.as_ref().is_some_and(|isrc| self.isrcs.contains(isrc.as_str())) {

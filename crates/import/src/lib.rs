@@ -256,10 +256,39 @@ impl Drop for SetOnDrop {
     }
 }
 
+/// [`CatalogIndex::matches`] with the last matched ISRC remembered: a report lists a track's
+/// sales together, so most lines are answered by one comparison instead of a hash lookup.
+struct Matcher<'a> {
+    index: &'a CatalogIndex,
+    last_isrc_matched: String,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(index: &'a CatalogIndex) -> Matcher<'a> {
+        Matcher {
+            index,
+            last_isrc_matched: String::new(),
+        }
+    }
+
+    fn matches(&mut self, line: &SaleLine) -> bool {
+        let isrc = line.isrc.as_ref().map_or("", |isrc| isrc.as_str());
+        if !isrc.is_empty() && ledgerline_model::text::same(isrc, &self.last_isrc_matched) {
+            return true;
+        }
+        let matched = self.index.matches(line);
+        if matched && self.index.knows_isrc(isrc) {
+            self.last_isrc_matched.clear();
+            self.last_isrc_matched.push_str(isrc);
+        }
+        matched
+    }
+}
+
 /// Counts how many lines the catalog knows and hands them to the lake writer (which encodes
 /// Parquet on a thread of its own).
 struct MatchingSink<'a> {
-    catalog: &'a CatalogIndex,
+    catalog: Matcher<'a>,
     lake: LakeWriter,
     /// The import's lines added up for royalty runs (`ledgerline_lake::read_rollup`).
     rollup: RollupBuilder,
@@ -305,7 +334,7 @@ fn read_into_lake(
 /// order and adds the chunk's roll-up to the import's (so that one roll-up of the whole
 /// import is held, as in a sequential read, and memory does not grow with the threads).
 struct ChunkMatchingSink<'a> {
-    catalog: &'a CatalogIndex,
+    catalog: Matcher<'a>,
     batches: BatchBuilder,
     rollup: RollupBuilder,
     matched: u64,
@@ -358,7 +387,7 @@ fn read_into_lake_in_parallel(
         let mut workers = Vec::with_capacity(threads);
         for _ in 0..threads {
             workers.push(ChunkMatchingSink {
-                catalog: sink.catalog,
+                catalog: Matcher::new(sink.catalog.index),
                 batches: sink.lake.batch_builder()?,
                 // A chunk's keys are at most its lines; the import's roll-up has the limit.
                 rollup: RollupBuilder::with_limit(usize::MAX),
@@ -445,7 +474,7 @@ pub fn import_file(
     }
     let new_sink = || -> Result<MatchingSink, ImportError> {
         Ok(MatchingSink {
-            catalog,
+            catalog: Matcher::new(catalog),
             lake: LakeWriter::create_pending(lake_root, hashing.key())?,
             rollup: RollupBuilder::new(),
             matched: 0,

@@ -16,7 +16,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use ledgerline_formats::SaleLine;
-use ledgerline_model::{Month, Territory};
+use ledgerline_model::text::same;
+use ledgerline_model::{Icpn, Isrc, Month, Territory};
 use ledgerline_money::{Currency, Decimal};
 
 use crate::error::LakeError;
@@ -306,13 +307,21 @@ fn same_key(left: &SaleLine, right: &SaleLine) -> bool {
         && left.currency == right.currency
         && left.original_currency == right.original_currency
         && left.fx_rate == right.fx_rate
-        && left.isrc == right.isrc
-        && left.upc == right.upc
-        && left.service == right.service
-        && left.catalog_number == right.catalog_number
-        && left.proprietary_id == right.proprietary_id
-        && left.reported_isrc == right.reported_isrc
-        && left.reported_upc == right.reported_upc
+        && same_identifier(left.isrc.as_ref().map(Isrc::as_str), right.isrc.as_ref().map(Isrc::as_str))
+        && same_identifier(left.upc.as_ref().map(Icpn::as_str), right.upc.as_ref().map(Icpn::as_str))
+        && same(&left.service, &right.service)
+        && same(&left.catalog_number, &right.catalog_number)
+        && same(&left.proprietary_id, &right.proprietary_id)
+        && same(&left.reported_isrc, &right.reported_isrc)
+        && same(&left.reported_upc, &right.reported_upc)
+}
+
+fn same_identifier(left: Option<&str>, right: Option<&str>) -> bool {
+    match (left, right) {
+        (Some(left), Some(right)) => same(left, right),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// A multiply-rotate hash of the key fields (the FxHash scheme): fast, and collisions only cost

@@ -56,6 +56,7 @@ pub mod error;
 pub mod identifiers;
 pub mod period;
 pub mod territory;
+pub mod text;
 
 pub use error::{
     CalendarItem, CalendarProblem, IcpnError, IsrcError, IsrcPart, IswcError, ModelError,
