@@ -603,6 +603,25 @@ impl<T: Clone> Memo<T> {
     }
 }
 
+impl<T: Clone + PartialEq> Memo<T> {
+    /// [`get`](Memo::get), handing back `previous` (the previous line's value, taken out of
+    /// it) rather than a copy when it is the value: an identifier is a `String`, and copying
+    /// it for every line cost an allocation and a free per line.
+    fn get_reusing<E>(
+        &mut self,
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+        previous: Option<T>,
+    ) -> Result<T, E> {
+        if let (Some(value), Some(previous)) = (&self.value, previous) {
+            if previous == *value && ledgerline_model::text::same(&self.text, text) {
+                return Ok(previous);
+            }
+        }
+        self.get(text, parse)
+    }
+}
+
 /// What converting rows one after another keeps from row to row: the previous line, whose
 /// text buffers the next row refills, and the last values of the fields that repeat.
 #[derive(Debug, Default)]
@@ -949,7 +968,8 @@ impl BoundMapping {
         let upc = if reported_upc.is_empty() {
             None
         } else {
-            match state.upc.get(&reported_upc, Icpn::parse) {
+            let previous = state.line.as_mut().and_then(|line| line.upc.take());
+            match state.upc.get_reusing(&reported_upc, Icpn::parse, previous) {
                 Ok(upc) => Some(upc),
                 Err(error) => {
                     if let Some(field) = &self.upc {
@@ -963,7 +983,8 @@ impl BoundMapping {
         let isrc = if reported_isrc.is_empty() {
             None
         } else {
-            match state.isrc.get(&reported_isrc, Isrc::parse) {
+            let previous = state.line.as_mut().and_then(|line| line.isrc.take());
+            match state.isrc.get_reusing(&reported_isrc, Isrc::parse, previous) {
                 Ok(isrc) => Some(isrc),
                 Err(error) => {
                     if let Some(field) = &self.isrc {
