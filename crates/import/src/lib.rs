@@ -1,7 +1,8 @@
 //! Importing sales reports into a Ledgerline home.
 //!
 //! For each file: hash its bytes (the import's identity), stop if that content is already
-//! imported, recognise and parse every part (`formats`), count how many lines match the catalog,
+//! imported (a file whose size no import has cannot be one, and is hashed on another thread
+//! while it is read: see `Hashing`), recognise and parse every part (`formats`), count how many lines match the catalog,
 //! write the lines to a staging folder of the lake, then publish the folder and commit the import
 //! record in one database transaction. A file with bad rows is refused whole unless the caller
 //! asks to skip them, in which case the rejected rows are recorded with their reasons.

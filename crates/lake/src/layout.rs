@@ -7,6 +7,8 @@
 //!   imports/<import_key>/part-00000.parquet     published, complete, immutable
 //!                        part-00001.parquet     (large imports only)
 //!   .staging/<import_key>-<pid>-<counter>/      being written, or left by a crash
+//!                                               (64 zeros for the key while it is being
+//!                                               computed: `PendingKey`)
 //!   .staging/<import_key>-<pid>-<counter>-removed/   being deleted after unpublishing
 //! ```
 
