@@ -565,9 +565,13 @@ impl TextBuffers {
     }
 }
 
+/// `buffer` holding `value`; reports repeat a track's identifiers and titles line after line,
+/// and comparing a short text costs less than copying it.
 fn refill(mut buffer: String, value: &str) -> String {
-    buffer.clear();
-    buffer.push_str(value);
+    if !ledgerline_model::text::same(&buffer, value) {
+        buffer.clear();
+        buffer.push_str(value);
+    }
     buffer
 }
 
