@@ -104,10 +104,32 @@ fn same_name_different_content_is_a_new_import() {
     let row = |amount: &str| format!("2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{amount}\t0\n");
     let first = home.write("distrokid.tsv", format!("{header}{}", row("1.25")).as_bytes());
     assert_eq!(home.import(&first, &ImportOptions::default()).unwrap().status, ImportStatus::Imported);
+    let first_import = home.import(&first, &ImportOptions::default()).unwrap();
+    assert_eq!(first_import.status, ImportStatus::AlreadyImported);
     let second = home.write("distrokid.tsv", format!("{header}{}", row("1.26")).as_bytes());
+    // The same size as an import: hashed before it is read (the first was hashed while read).
     let imported = home.import(&second, &ImportOptions::default()).unwrap();
     assert_eq!(imported.status, ImportStatus::Imported);
     assert_eq!(home.imports_stored(), 2);
+    let sha256 = |bytes: &[u8]| -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    };
+    assert_eq!(first_import.content_sha256, sha256(format!("{header}{}", row("1.25")).as_bytes()));
+    assert_eq!(imported.content_sha256, sha256(format!("{header}{}", row("1.26")).as_bytes()));
+    for (import, net) in [(&first_import, "1.25"), (&imported, "1.26")] {
+        let lines: Vec<_> = ledgerline_lake::read_import(&home.lake(), &import.content_sha256)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].net, Decimal::parse(net).unwrap());
+    }
+    assert_eq!(
+        std::fs::read_dir(home.lake().join(".staging")).map_or(0, |entries| entries.count()),
+        0,
+        "no staging folder is left"
+    );
 }
 
 /// A DistroKid file whose second data row has `bad` in the column `column`.
