@@ -1,51 +1,12 @@
 //! Importing reports into a home: ground truth, idempotency, refusals that store nothing.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use ledgerline_import::{import_file, recover, CatalogIndex, ImportError, ImportOptions, ImportStatus};
+use common::Home;
+use ledgerline_import::{recover, ImportError, ImportOptions, ImportStatus};
 use ledgerline_money::Decimal;
-use ledgerline_store::Ledger;
-
-struct Home {
-    _folder: tempfile::TempDir,
-    root: PathBuf,
-    ledger: Ledger,
-}
-
-impl Home {
-    fn new() -> Home {
-        let folder = tempfile::tempdir().unwrap();
-        let root = folder.path().to_path_buf();
-        std::fs::create_dir_all(root.join("lake")).unwrap();
-        let ledger = Ledger::open(&root.join("ledger.db")).unwrap();
-        Home { _folder: folder, root, ledger }
-    }
-
-    fn lake(&self) -> PathBuf {
-        self.root.join("lake")
-    }
-
-    fn import(&mut self, path: &Path, options: &ImportOptions) -> Result<ledgerline_import::FileImport, ImportError> {
-        let lake = self.lake();
-        let label = path.file_name().unwrap().to_string_lossy().into_owned();
-        import_file(&mut self.ledger, &lake, path, &label, options, &CatalogIndex::default())
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.root.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    fn imports_stored(&self) -> i64 {
-        self.ledger.connection().query_row("SELECT count(*) FROM imports", [], |row| row.get(0)).unwrap()
-    }
-
-    fn lake_folders(&self) -> usize {
-        std::fs::read_dir(self.lake().join("imports")).map_or(0, |entries| entries.count())
-    }
-}
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2_encoder();

@@ -1,82 +1,20 @@
 //! Multi-file DDEX DSR reports: each file imports on its own, the set is recognised, and the
 //! file that completes it has the report's totals checked over every file.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::Home;
 use ledgerline_formats::SaleLine;
 use ledgerline_import::{
-    import_file, CatalogIndex, FileImport, ImportError, ImportOptions, ImportStatus, ReportSet,
+    FileImport, ImportError, ImportStatus, ReportSet,
 };
 use ledgerline_money::{Currency, Decimal, RoundingMode};
-use ledgerline_store::Ledger;
 
-struct Home {
-    _folder: tempfile::TempDir,
-    root: PathBuf,
-    ledger: Ledger,
+trait Stored {
+    fn stored(&self) -> (i64, i64, i64, i64, usize);
 }
 
-impl Home {
-    fn new() -> Home {
-        let folder = tempfile::tempdir().unwrap();
-        let root = folder.path().to_path_buf();
-        std::fs::create_dir_all(root.join("lake")).unwrap();
-        let ledger = Ledger::open(&root.join("ledger.db")).unwrap();
-        Home {
-            _folder: folder,
-            root,
-            ledger,
-        }
-    }
-
-    fn lake(&self) -> PathBuf {
-        self.root.join("lake")
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.root.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn import_path(&mut self, path: &Path) -> Result<FileImport, ImportError> {
-        let lake = self.lake();
-        let label = path.file_name().unwrap().to_string_lossy().into_owned();
-        import_file(
-            &mut self.ledger,
-            &lake,
-            path,
-            &label,
-            &ImportOptions::default(),
-            &CatalogIndex::default(),
-        )
-    }
-
-    fn import(&mut self, name: &str, text: &str) -> Result<FileImport, ImportError> {
-        let path = self.write(name, text);
-        self.import_path(&path)
-    }
-
-    fn count(&self, table: &str) -> i64 {
-        self.ledger
-            .connection()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
-                row.get(0)
-            })
-            .unwrap()
-    }
-
-    fn lake_folders(&self) -> usize {
-        std::fs::read_dir(self.lake().join("imports")).map_or(0, |entries| entries.count())
-    }
-
-    fn lines(&self, import: &FileImport) -> Vec<SaleLine> {
-        ledgerline_lake::read_import(&self.lake(), &import.content_sha256)
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    }
-
+impl Stored for Home {
     /// What a clean home holds after these files: counts of the tables an import writes.
     fn stored(&self) -> (i64, i64, i64, i64, usize) {
         (
@@ -231,7 +169,7 @@ fn three_files_in_any_order_complete_and_reconcile_like_the_single_file() {
     };
     let single = report.files(&ONE_FILE);
     let mut reference = Home::new();
-    let whole = reference.import("whole.tsv", &single[0]).unwrap();
+    let whole = reference.import_text("whole.tsv", &single[0]).unwrap();
     assert!(whole.report_set.is_none(), "a single-file report is no set");
     let whole_lines = reference.lines(&whole);
     assert_eq!(whole_lines.len(), 2 * BLOCKS);
@@ -242,7 +180,7 @@ fn three_files_in_any_order_complete_and_reconcile_like_the_single_file() {
         let mut imports: Vec<(usize, FileImport)> = Vec::new();
         for (step, number) in order.iter().enumerate() {
             let imported = home
-                .import(&format!("part{number}.tsv"), &files[number - 1])
+                .import_text(&format!("part{number}.tsv"), &files[number - 1])
                 .unwrap();
             assert_eq!(imported.status, ImportStatus::Imported);
             let set = set_of(&imported).clone();
@@ -349,15 +287,15 @@ fn reimporting_a_file_of_a_set_is_already_imported() {
     }
     .files(&THREE_FILES);
     let mut home = Home::new();
-    let first = home.import("part1.tsv", &files[0]).unwrap();
-    let again = home.import("copy-of-part1.tsv", &files[0]).unwrap();
+    let first = home.import_text("part1.tsv", &files[0]).unwrap();
+    let again = home.import_text("copy-of-part1.tsv", &files[0]).unwrap();
     assert_eq!(again.status, ImportStatus::AlreadyImported);
     assert_eq!(again.import_id, first.import_id);
     assert_eq!(set_of(&again).files_imported, [1]);
-    home.import("part2.tsv", &files[1]).unwrap();
-    home.import("part3.tsv", &files[2]).unwrap();
+    home.import_text("part2.tsv", &files[1]).unwrap();
+    home.import_text("part3.tsv", &files[2]).unwrap();
     let stored = home.stored();
-    let again = home.import("part1.tsv", &files[0]).unwrap();
+    let again = home.import_text("part1.tsv", &files[0]).unwrap();
     assert_eq!(again.status, ImportStatus::AlreadyImported);
     let set = set_of(&again);
     assert!(
@@ -375,8 +313,8 @@ fn a_set_missing_a_file_reports_waiting() {
     }
     .files(&THREE_FILES);
     let mut home = Home::new();
-    home.import("part1.tsv", &files[0]).unwrap();
-    let third = home.import("part3.tsv", &files[2]).unwrap();
+    home.import_text("part1.tsv", &files[0]).unwrap();
+    let third = home.import_text("part3.tsv", &files[2]).unwrap();
     let set = set_of(&third);
     assert_eq!(
         (set.files_imported.clone(), set.complete),
@@ -397,11 +335,11 @@ fn a_conflicting_duplicate_file_number_is_refused() {
     };
     let files = report.files(&THREE_FILES);
     let mut home = Home::new();
-    let first = home.import("part1.tsv", &files[0]).unwrap();
+    let first = home.import_text("part1.tsv", &files[0]).unwrap();
     let stored = home.stored();
     // Another file 1 of the same report: other blocks, so other content.
     let other = report.files(&[&[4, 5], &[1, 2, 3, 6], &[7, 8, 9]]);
-    let error = home.import("other-part1.tsv", &other[0]).unwrap_err();
+    let error = home.import_text("other-part1.tsv", &other[0]).unwrap_err();
     assert!(matches!(error, ImportError::ReportSet { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
@@ -422,14 +360,14 @@ fn disagreeing_number_of_files_is_refused() {
         total_usages_extra: 0,
     }
     .files(&THREE_FILES);
-    home.import("part1.tsv", &three[0]).unwrap();
+    home.import_text("part1.tsv", &three[0]).unwrap();
     let stored = home.stored();
     let two = BasicAudioReport {
         message_id: "M-count",
         total_usages_extra: 0,
     }
     .files(&[&[1, 2, 3, 4], &[5, 6, 7, 8, 9]]);
-    let error = home.import("part2-of-2.tsv", &two[1]).unwrap_err();
+    let error = home.import_text("part2-of-2.tsv", &two[1]).unwrap_err();
     assert!(
         error.to_string().ends_with(&format!(
             "DSR report M-count from {SENDER} is file 2 of 2 files here, but its file 1 (import #1, part1.tsv) says the report has 3 files"
@@ -449,9 +387,9 @@ fn basic_audio_total_usages_beyond_the_rows_leave_money_on_no_line_and_say_so() 
     }
     .files(&THREE_FILES);
     let mut home = Home::new();
-    home.import("part1.tsv", &files[0]).unwrap();
-    home.import("part2.tsv", &files[1]).unwrap();
-    let last = home.import("part3.tsv", &files[2]).unwrap();
+    home.import_text("part1.tsv", &files[0]).unwrap();
+    home.import_text("part2.tsv", &files[1]).unwrap();
+    let last = home.import_text("part3.tsv", &files[2]).unwrap();
     let set = set_of(&last);
     let checks = set.checks.as_ref().unwrap();
     assert!(!checks.money_reconciles);
@@ -572,12 +510,12 @@ fn financial_file(number: usize, money: &str) -> String {
 #[test]
 fn a_completing_file_whose_money_does_not_reconcile_is_refused_and_nothing_of_it_stored() {
     let mut home = Home::new();
-    let first = home.import("p9-1.tsv", &financial_file(1, "10")).unwrap();
+    let first = home.import_text("p9-1.tsv", &financial_file(1, "10")).unwrap();
     assert_eq!(set_of(&first).files_imported, [1]);
-    home.import("p9-2.tsv", &financial_file(2, "10")).unwrap();
+    home.import_text("p9-2.tsv", &financial_file(2, "10")).unwrap();
     let stored = home.stored();
     let error = home
-        .import("p9-3.tsv", &financial_file(3, "9.99"))
+        .import_text("p9-3.tsv", &financial_file(3, "9.99"))
         .unwrap_err();
     let ImportError::Refused {
         diagnostics,
@@ -608,7 +546,7 @@ fn a_completing_file_whose_money_does_not_reconcile_is_refused_and_nothing_of_it
 
     // The corrected file completes the report.
     let last = home
-        .import("p9-3-corrected.tsv", &financial_file(3, "10"))
+        .import_text("p9-3-corrected.tsv", &financial_file(3, "10"))
         .unwrap();
     // SRFO states only the report's lines: no file is warned that its own lines differ.
     assert_eq!(
@@ -635,10 +573,10 @@ fn a_completing_file_whose_money_does_not_reconcile_is_refused_and_nothing_of_it
 #[test]
 fn summary_records_that_differ_between_files_are_refused() {
     let mut home = Home::new();
-    home.import("p9-1.tsv", &financial_file(1, "10")).unwrap();
+    home.import_text("p9-1.tsv", &financial_file(1, "10")).unwrap();
     let changed =
         financial_file(2, "10").replace(&financial_summary("30"), &financial_summary("31"));
-    let error = home.import("p9-2.tsv", &changed).unwrap_err();
+    let error = home.import_text("p9-2.tsv", &changed).unwrap_err();
     assert!(
         error.to_string().contains("summary record S1 states 31 EUR in this file, but 30 EUR in file 1 (import #1, p9-1.tsv); every file of a report repeats the same summary records"),
         "{error}"
