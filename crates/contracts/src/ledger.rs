@@ -444,6 +444,37 @@ pub fn contract_versions(ledger: &Ledger, contract_id: &str) -> Result<Vec<Store
         .collect()
 }
 
+/// Every stored version of every contract, read back: by contract id, then version. What
+/// [`contract_ids`], [`contract_versions`] and [`stored_contract`] give one by one, read in one
+/// query (a run needs them all).
+pub fn all_contract_versions(ledger: &Ledger) -> Result<Vec<Contract>, ContractStoreError> {
+    let mut statement =
+        ledger.connection().prepare("SELECT contract_id, version, valid_from, source_text FROM contracts ORDER BY contract_id, version")?;
+    let rows: Vec<(String, u32, String, String)> =
+        statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?.collect::<Result<_, _>>()?;
+    let mut contracts = Vec::with_capacity(rows.len());
+    for group in rows.chunk_by(|left, right| left.0 == right.0) {
+        // As `contract_versions` does: every version's month must read before any is parsed.
+        for (contract_id, version, valid_from, _) in group {
+            Month::parse(valid_from).map_err(|error| ContractStoreError::StoredContractUnreadable {
+                contract_id: contract_id.clone(),
+                version: *version,
+                problem: error.to_string(),
+            })?;
+        }
+        for (contract_id, version, _, source_text) in group {
+            let name = format!("ledger:{contract_id} version {version}");
+            let contract = crate::parse::parse_contract(source_text, &name).map_err(|errors| ContractStoreError::StoredContractUnreadable {
+                contract_id: contract_id.clone(),
+                version: *version,
+                problem: errors.first().map_or_else(String::new, ToString::to_string),
+            })?;
+            contracts.push(contract);
+        }
+    }
+    Ok(contracts)
+}
+
 /// The ids of every stored contract, sorted.
 pub fn contract_ids(ledger: &Ledger) -> Result<Vec<String>, ContractStoreError> {
     let mut statement = ledger.connection().prepare("SELECT DISTINCT contract_id FROM contracts ORDER BY contract_id")?;

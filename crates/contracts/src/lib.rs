@@ -31,9 +31,9 @@ pub use bank::{iban_check_digits, iban_remainder, Bic, Iban};
 pub use describe::{describe, money, percent};
 pub use error::ContractError;
 pub use ledger::{
-    check_contracts, content_sha256, contract_ids, contract_versions, contracts_in_force, import_contracts, latest_contract,
-    stored_contract, ContractImport, ContractStoreError, ImportStatus, ImportedContract, SourceFile, StoredContract,
-    StoredVersion,
+    all_contract_versions, check_contracts, content_sha256, contract_ids, contract_versions, contracts_in_force, import_contracts,
+    latest_contract, stored_contract, ContractImport, ContractStoreError, ImportStatus, ImportedContract, SourceFile,
+    StoredContract, StoredVersion,
 };
 pub use model::{
     Accounting, AccountingFrequency, Advance, BankAccount, Basis, Conditions, Configuration, Contract, CrossCollateralisation,

@@ -14,6 +14,7 @@ use ledgerline_money::{allocate, apportion, Currency, Decimal, RoundingMode};
 
 use crate::error::EngineError;
 use crate::fx::Converter;
+use crate::fast_hash::FastHash;
 use crate::input::{Cost, Payment, ReceiptKey, ReceiptSums, RunInput};
 use crate::statement::{
     AccountLine, ChargeLine, ConvertedAmount, EarningLine, PayeeTax, PaymentLine, Statement, StatementContract, Summary, TransferLine,
@@ -145,8 +146,13 @@ struct Draft {
 
 /// Earnings of one contract version from receipts sharing a statement line. Borrows from the
 /// input: a run makes one per receipt and contract, so it must not allocate.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+///
+/// Ordered as its texts are (release, track, service, territory, usage, tier), then sale month
+/// and rate; the texts are compared by their ranks among the run's texts ([`TextRanks`]), which
+/// order them the same way without reading them.
+#[derive(Clone, Debug)]
 struct DetailKey<'a> {
+    ranks: TextRanks,
     release: &'a str,
     track: &'a str,
     service: &'a str,
@@ -155,6 +161,108 @@ struct DetailKey<'a> {
     tier: &'static str,
     sale_month: Month,
     rate: Decimal,
+}
+
+impl DetailKey<'_> {
+    fn order(&self) -> (TextRanks, Month, Decimal) {
+        (self.ranks, self.sale_month, self.rate)
+    }
+}
+
+impl PartialEq for DetailKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for DetailKey<'_> {}
+
+impl PartialOrd for DetailKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DetailKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
+}
+
+/// A receipt's release, track, service, territory, usage and tier texts (as a [`DetailKey`]
+/// holds them) by their places in the sorted distinct texts of each: equal ranks are equal
+/// texts, and ranks compare as the texts do.
+type TextRanks = [u32; 6];
+
+/// The [`DetailKey`] texts of a receipt.
+fn detail_texts(key: &ReceiptKey) -> [&str; 6] {
+    [
+        key.release.as_deref().unwrap_or_default(),
+        key.track.as_deref().unwrap_or_default(),
+        &key.service,
+        key.territory.alpha2(),
+        key.usage.name(),
+        key.tier.name(),
+    ]
+}
+
+/// The [`TextRanks`] of every receipt, in the order given.
+fn text_ranks(keys: &[&ReceiptKey]) -> Vec<TextRanks> {
+    let mut fields: [Numbering<'_>; 6] = Default::default();
+    let numbers: Vec<TextRanks> = keys
+        .iter()
+        .map(|key| {
+            let texts = detail_texts(key);
+            std::array::from_fn(|field| fields[field].number(texts[field]))
+        })
+        .collect();
+    let ranks: [Vec<u32>; 6] = std::array::from_fn(|field| fields[field].ranks());
+    numbers.into_iter().map(|numbers| std::array::from_fn(|field| ranks[field][numbers[field] as usize])).collect()
+}
+
+/// Texts numbered in the order they are first seen.
+#[derive(Default)]
+struct Numbering<'t> {
+    numbers: HashMap<&'t str, u32, FastHash>,
+    texts: Vec<&'t str>,
+    /// The text numbered last: keys in order mostly repeat their neighbour's.
+    last: Option<(&'t str, u32)>,
+}
+
+impl<'t> Numbering<'t> {
+    fn number(&mut self, text: &'t str) -> u32 {
+        if let Some((last, number)) = self.last {
+            if last == text {
+                return number;
+            }
+        }
+        let next = self.texts.len() as u32;
+        let number = *self.numbers.entry(text).or_insert(next);
+        if number == next {
+            self.texts.push(text);
+        }
+        self.last = Some((text, number));
+        number
+    }
+
+    /// The place of each number's text among the sorted texts.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.texts.len() as u32).collect();
+        order.sort_unstable_by_key(|number| self.texts[*number as usize]);
+        let mut ranks = vec![0; order.len()];
+        for (place, number) in order.into_iter().enumerate() {
+            ranks[number as usize] = place as u32;
+        }
+        ranks
+    }
+}
+
+/// A receipt of a month, with its ranks.
+#[derive(Clone, Copy)]
+struct Receipt<'a> {
+    key: &'a ReceiptKey,
+    sums: &'a ReceiptSums,
+    ranks: TextRanks,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -168,19 +276,25 @@ struct DetailSums {
 
 type VersionKey<'a> = (&'a str, u32);
 
+/// The statement lines of each contract version, while they are added up.
+type Details<'a> = HashMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>, FastHash>;
+
+/// A contract id and the place of its versions in [`ContractIndex::lists`].
+type Candidate<'a> = (&'a str, usize);
+
 struct State<'a> {
     input: &'a RunInput,
     index: ContractIndex<'a>,
     fx: Converter<'a>,
     cents: u32,
     books: BTreeMap<String, Books>,
-    escalation: BTreeMap<&'a str, EscalationState>,
+    escalation: HashMap<&'a str, EscalationState, FastHash>,
     /// Net-profit losses carried forward, by contract (≥ 0).
     losses: BTreeMap<&'a str, Decimal>,
     /// The receipts of each month, in key order.
-    by_month: BTreeMap<Month, Vec<(&'a ReceiptKey, &'a ReceiptSums)>>,
-    /// The contracts naming each recording (release, track), found once.
-    candidates: HashMap<(Option<&'a str>, Option<&'a str>), Vec<&'a str>>,
+    by_month: BTreeMap<Month, Vec<Receipt<'a>>>,
+    /// The contracts naming each recording (release, track), found once, in id order.
+    candidates: HashMap<(Option<&'a str>, Option<&'a str>), Vec<Candidate<'a>>, FastHash>,
 }
 
 impl<'a> State<'a> {
@@ -192,13 +306,15 @@ impl<'a> State<'a> {
             fx: Converter { table: &input.fx, to: currency, rounding: input.settings.rounding },
             cents: currency.minor_digits(),
             books: BTreeMap::new(),
-            escalation: BTreeMap::new(),
+            escalation: HashMap::default(),
             losses: BTreeMap::new(),
-            candidates: HashMap::new(),
+            candidates: HashMap::default(),
             by_month: {
-                let mut by_month: BTreeMap<Month, Vec<(&ReceiptKey, &ReceiptSums)>> = BTreeMap::new();
-                for (key, sums) in &input.receipts {
-                    by_month.entry(key.month).or_default().push((key, sums));
+                let keys: Vec<&ReceiptKey> = input.receipts.keys().collect();
+                let ranks = text_ranks(&keys);
+                let mut by_month: BTreeMap<Month, Vec<Receipt<'_>>> = BTreeMap::new();
+                for ((key, sums), ranks) in input.receipts.iter().zip(ranks) {
+                    by_month.entry(key.month).or_default().push(Receipt { key, sums, ranks });
                 }
                 by_month
             },
@@ -231,19 +347,22 @@ impl<'a> State<'a> {
         };
 
         // Steps 1 to 4 per receipt, month by month (escalation counts move at month ends).
-        let mut details: BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>> = BTreeMap::new();
+        let mut details: Details<'a> = HashMap::default();
         let mut matched = Decimal::ZERO;
         for month in first.through(last) {
-            let receipts = self.by_month.get(&month).cloned().unwrap_or_default();
-            let mut counted: BTreeMap<&'a str, (i128, Decimal)> = BTreeMap::new();
-            for (key, sums) in receipts {
+            // Each month belongs to one period; taken out while its receipts are applied.
+            let receipts = self.by_month.remove(&month).unwrap_or_default();
+            let mut counted: HashMap<&'a str, (i128, Decimal), FastHash> = HashMap::default();
+            for receipt in &receipts {
+                let (key, sums) = (receipt.key, receipt.sums);
                 *conservation.receipts_by_currency.entry(key.currency).or_default() += sums.net;
                 let net = self.fx.convert(sums.net, key.currency, month, key.report_rate)?;
                 let gross = self.fx.convert(sums.gross, key.currency, month, key.report_rate)?;
                 conservation.net_receipts += net;
                 matched += net;
-                self.apply_receipt(key, sums, net, gross, &mut details, &mut counted)?;
+                self.apply_receipt(receipt, net, gross, &mut details, &mut counted)?;
             }
+            self.by_month.insert(month, receipts);
             for (key, sums) in self.input.suspense.iter().filter(|(key, _)| key.month == month) {
                 *conservation.receipts_by_currency.entry(key.currency).or_default() += sums.net;
                 let net = self.fx.convert(sums.net, key.currency, month, key.report_rate)?;
@@ -291,35 +410,40 @@ impl<'a> State<'a> {
     /// Steps 1 to 4 of one receipt under every contract that covers it.
     fn apply_receipt(
         &mut self,
-        key: &'a ReceiptKey,
-        sums: &ReceiptSums,
+        receipt: &Receipt<'a>,
         net: Decimal,
         gross: Decimal,
-        details: &mut BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>>,
-        counted: &mut BTreeMap<&'a str, (i128, Decimal)>,
+        details: &mut Details<'a>,
+        counted: &mut HashMap<&'a str, (i128, Decimal), FastHash>,
     ) -> Result<(), EngineError> {
+        let (key, sums) = (receipt.key, receipt.sums);
         let catalog = &self.input.catalog;
         let sale = terms::sale(key, catalog);
         let recording = (key.release.as_deref(), key.track.as_deref());
         if !self.candidates.contains_key(&recording) {
-            let found: Vec<&'a str> = self.index.candidates(key, catalog).into_iter().collect();
+            let found: Vec<Candidate<'a>> = self
+                .index
+                .candidates(key, catalog)
+                .into_iter()
+                .filter_map(|id| Some((id, self.index.place(id)?)))
+                .collect();
             self.candidates.insert(recording, found);
         }
-        let candidates = self.candidates[&recording].clone();
-        for id in candidates {
-            let Some(contract) = self.index.in_force(id, key.sale_month) else { continue };
+        let this = &*self;
+        for &(id, place) in &this.candidates[&recording] {
+            let Some(contract) = terms::in_force_of(&this.index.lists[place], key.sale_month) else { continue };
             if !terms::covers(contract, key, catalog) {
                 continue;
             }
             let base = terms::base(contract, net, gross);
-            let per_unit = |amount: Decimal| self.fx.convert(amount, contract.currency, key.month, None).ok();
-            let (deducted, left) = terms::deduct(contract, &sale, base, sums.units, &per_unit, self.rounding())
+            let per_unit = |amount: Decimal| this.fx.convert(amount, contract.currency, key.month, None).ok();
+            let (deducted, left) = terms::deduct(contract, &sale, base, sums.units, &per_unit, this.rounding())
                 .ok_or(EngineError::Overflow("a deduction"))?;
-            let state = self.escalation.get(id).copied().unwrap_or_default();
+            let state = this.escalation.get(id).copied().unwrap_or_default();
             let (rate, exact) = match &contract.deal {
                 Deal::Royalty(_) => {
                     let rate = terms::royalty_rate(contract, &sale, key.sale_month, &state).unwrap_or(Decimal::ZERO);
-                    (rate, self.mul(rate, left, "a royalty")?)
+                    (rate, this.mul(rate, left, "a royalty")?)
                 }
                 Deal::NetProfit(terms) => (Decimal::ONE - terms.label_share, left),
             };
@@ -327,6 +451,7 @@ impl<'a> State<'a> {
             count.0 += i128::from(sums.units);
             count.1 += base;
             let detail = DetailKey {
+                ranks: receipt.ranks,
                 release: key.release.as_deref().unwrap_or_default(),
                 track: key.track.as_deref().unwrap_or_default(),
                 service: &key.service,
@@ -346,7 +471,9 @@ impl<'a> State<'a> {
     }
 
     /// Moves escalation counts at the end of a month: a step reached applies from the next.
-    fn close_month(&mut self, month: Month, counted: BTreeMap<&'a str, (i128, Decimal)>) -> Result<(), EngineError> {
+    fn close_month(&mut self, month: Month, counted: HashMap<&'a str, (i128, Decimal), FastHash>) -> Result<(), EngineError> {
+        let mut counted: Vec<(&'a str, (i128, Decimal))> = counted.into_iter().collect();
+        counted.sort_unstable_by_key(|(id, _)| *id);
         for (id, (units, receipts)) in counted {
             let Some(contract) = self.index.governing(id, month) else { continue };
             let state = self.escalation.entry(id).or_default();
@@ -418,7 +545,7 @@ impl<'a> State<'a> {
     /// Earnings of every contract version in the period, to the cent, split between its payees.
     fn earnings(
         &mut self,
-        details: &BTreeMap<VersionKey<'a>, BTreeMap<DetailKey<'a>, DetailSums>>,
+        details: &Details<'a>,
         charges: &[Charge<'a>],
         conservation: &mut Conservation,
     ) -> Result<Vec<Earned<'a>>, EngineError> {
@@ -436,7 +563,7 @@ impl<'a> State<'a> {
             };
             let empty = BTreeMap::new();
             let lines = details.get(&(id, version)).unwrap_or(&empty);
-            let mut items: Vec<(Item, Decimal)> = Vec::new();
+            let mut items: Vec<(Item, Decimal)> = Vec::with_capacity(lines.len());
             for (key, sums) in lines {
                 items.push((Item::Receipts(key.clone(), *sums), sums.exact));
             }
@@ -520,11 +647,23 @@ impl<'a> State<'a> {
         }
 
         // Earnings: statement lines, held or credited, transfers of earnings, release accounts.
+        // Each payee's statement lines are counted first, so that their list is made once.
+        let mut line_counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for earning in earned {
+            for payee in &earning.contract.payees {
+                *line_counts.entry(payee.party.as_str()).or_default() += earning.items.len();
+            }
+        }
+        for (party, count) in line_counts {
+            drafts.entry(party.to_string()).or_default().earnings.reserve(count);
+        }
         for earning in earned {
             for (payee, part) in earning.contract.payees.iter().zip(&earning.parts) {
-                let lines = self.earning_lines(earning, payee, *part)?;
                 let account = account_of(earning.contract, payee);
                 let draft = drafts.entry(payee.party.clone()).or_default();
+                let first_line = draft.earnings.len();
+                self.earning_lines(earning, payee, *part, &mut draft.earnings)?;
+                let lines = &draft.earnings[first_line..];
                 draft.active = true;
                 draft.contracts.insert(StatementContract {
                     id: earning.contract.id.clone(),
@@ -534,8 +673,12 @@ impl<'a> State<'a> {
                     share: payee.share,
                 });
                 draft.summary.earnings += *part;
-                let by_release = release_totals(&lines);
-                draft.earnings.extend(lines);
+                // Only a contract with release accounts (costs of one release) needs them.
+                let has_release_accounts = self
+                    .books
+                    .get(&payee.party)
+                    .is_some_and(|books| books.release_accounts.keys().any(|(id, _)| *id == earning.contract.id));
+                let by_release = if has_release_accounts { release_totals(lines) } else { BTreeMap::new() };
                 let books = self.books.entry(payee.party.clone()).or_default();
                 if payee.from_record_one {
                     *books.held.entry(earning.contract.id.clone()).or_default() += *part;
@@ -707,8 +850,8 @@ impl<'a> State<'a> {
     fn settings_of(&self, party: &str, month: Month) -> Option<&'a PayeeSettings> {
         self.index
             .versions
-            .keys()
-            .filter_map(|id| self.index.governing(id, month))
+            .values()
+            .filter_map(|versions| terms::governing_of(versions, month))
             .filter_map(|contract| contract.payee(party))
             .find_map(|payee| payee.settings.as_ref())
     }
@@ -727,8 +870,8 @@ impl<'a> State<'a> {
     /// The minimum payout of each of a party's accounts: the highest of its contracts'.
     fn minimums(&self, party: &str, month: Month) -> Result<BTreeMap<String, Decimal>, EngineError> {
         let mut minimums: BTreeMap<String, Decimal> = BTreeMap::new();
-        for id in self.index.versions.keys() {
-            let Some(contract) = self.index.governing(id, month) else { continue };
+        for versions in self.index.versions.values() {
+            let Some(contract) = terms::governing_of(versions, month) else { continue };
             let Some(payee) = contract.payee(party) else { continue };
             let minimum = self.fx.convert_latest(contract.accounting.minimum_payout, contract.currency, month)?;
             let entry = minimums.entry(account_of(contract, payee)).or_default();
@@ -740,8 +883,8 @@ impl<'a> State<'a> {
     /// The transfers of the payable amount from `party` in the contracts of one account.
     fn payable_transfers(&self, party: &str, account: &str, month: Month) -> Vec<(&'a Contract, &'a Transfer)> {
         let mut found = Vec::new();
-        for id in self.index.versions.keys() {
-            let Some(contract) = self.index.governing(id, month) else { continue };
+        for versions in self.index.versions.values() {
+            let Some(contract) = terms::governing_of(versions, month) else { continue };
             let Some(payee) = contract.payee(party) else { continue };
             if account_of(contract, payee) != account {
                 continue;
@@ -793,7 +936,8 @@ impl<'a> State<'a> {
     }
 
     /// A payee's statement lines for one contract version, adding up to its part.
-    fn earning_lines(&self, earning: &Earned<'a>, payee: &Payee, part: Decimal) -> Result<Vec<EarningLine>, EngineError> {
+    /// Appended to `lines`.
+    fn earning_lines(&self, earning: &Earned<'a>, payee: &Payee, part: Decimal, lines: &mut Vec<EarningLine>) -> Result<(), EngineError> {
         let mut exact = Vec::with_capacity(earning.items.len());
         for (_, amount) in &earning.items {
             exact.push(self.mul(*amount, payee.share, "a payee's part")?);
@@ -801,7 +945,10 @@ impl<'a> State<'a> {
         let total_units = part.to_units(self.cents).ok_or(EngineError::Overflow("a payee's part"))?;
         let cents = apportion(total_units, &exact, self.cents);
         let contract = earning.contract;
-        let mut lines = Vec::with_capacity(cents.len());
+        lines.reserve(cents.len());
+        // Neighbouring lines mostly share their recording, and a period has few sale months.
+        let mut last_title: Option<(&str, &str, String)> = None;
+        let mut month_names: Vec<(Month, String)> = Vec::new();
         for ((item, _), units) in earning.items.iter().zip(cents) {
             let amount = Decimal::from_units(units, self.cents).ok_or(EngineError::Overflow("an earning line"))?;
             let mut line = EarningLine {
@@ -823,14 +970,28 @@ impl<'a> State<'a> {
             };
             match item {
                 Item::Receipts(key, sums) => {
-                    line.title = self.title(key.release, key.track);
+                    line.title = match &last_title {
+                        Some((release, track, title)) if *release == key.release && *track == key.track => title.clone(),
+                        _ => {
+                            let title = self.title(key.release, key.track);
+                            last_title = Some((key.release, key.track, title.clone()));
+                            title
+                        }
+                    };
                     line.release = key.release.to_string();
                     line.track = key.track.to_string();
                     line.service = key.service.to_string();
                     line.territory = key.territory.to_string();
                     line.usage = key.usage.to_string();
                     line.tier = key.tier.to_string();
-                    line.sale_month = key.sale_month.to_string();
+                    line.sale_month = match month_names.iter().find(|(month, _)| *month == key.sale_month) {
+                        Some((_, name)) => name.clone(),
+                        None => {
+                            let name = key.sale_month.to_string();
+                            month_names.push((key.sale_month, name.clone()));
+                            name
+                        }
+                    };
                     line.units = sums.units;
                     line.receipts = sums.receipts;
                     line.deductions = sums.deductions;
@@ -856,7 +1017,7 @@ impl<'a> State<'a> {
             }
             lines.push(line);
         }
-        Ok(lines)
+        Ok(())
     }
 
     fn net_profit_part(&self, contract: &Contract) -> Decimal {

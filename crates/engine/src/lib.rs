@@ -15,6 +15,7 @@
 mod adjust;
 mod compute;
 mod error;
+mod fast_hash;
 mod fx;
 mod input;
 mod statement;
@@ -23,6 +24,7 @@ mod terms;
 pub use adjust::{adjust, Issued};
 pub use compute::{run, Conservation, PeriodResult, RunResult};
 pub use error::EngineError;
+pub use fast_hash::{FastHash, FastHasher};
 pub use input::{
     AccountingBasis, Catalog, CatalogRelease, CatalogTrack, Cost, FxTable, Party, Payment, ReceiptKey, ReceiptSums, RunInput,
     Settings, SuspenseKey,

@@ -15,6 +15,9 @@ use crate::input::{Catalog, ReceiptKey};
 pub(crate) struct ContractIndex<'a> {
     /// Versions by contract id, in version order (validation keeps `valid_from` increasing).
     pub versions: BTreeMap<&'a str, Vec<&'a Contract>>,
+    /// The same versions by the id's place in `versions`, and those places.
+    pub lists: Vec<Vec<&'a Contract>>,
+    places: BTreeMap<&'a str, usize>,
     by_release: BTreeMap<&'a str, BTreeSet<&'a str>>,
     by_track: BTreeMap<&'a str, BTreeSet<&'a str>>,
 }
@@ -36,19 +39,26 @@ impl<'a> ContractIndex<'a> {
         for list in versions.values_mut() {
             list.sort_by_key(|contract| contract.version);
         }
-        ContractIndex { versions, by_release, by_track }
+        let lists = versions.values().cloned().collect();
+        let places = versions.keys().enumerate().map(|(place, id)| (*id, place)).collect();
+        ContractIndex { versions, lists, places, by_release, by_track }
+    }
+
+    /// The place of a contract id in [`ContractIndex::lists`].
+    pub fn place(&self, id: &str) -> Option<usize> {
+        self.places.get(id).copied()
     }
 
     /// The version of a contract in force in `month`: the highest whose `valid_from` is not
     /// after it.
     pub fn in_force(&self, id: &str, month: Month) -> Option<&'a Contract> {
-        self.versions.get(id)?.iter().rev().find(|contract| contract.valid_from <= month).copied()
+        in_force_of(self.versions.get(id)?, month)
     }
 
     /// The latest version whose `valid_from` is not after `month`, or the first version when
     /// the contract starts later (used for settlement terms of contracts without sales yet).
     pub fn governing(&self, id: &str, month: Month) -> Option<&'a Contract> {
-        self.in_force(id, month).or_else(|| self.versions.get(id)?.first().copied())
+        governing_of(self.versions.get(id)?, month)
     }
 
     /// The contracts that name the receipt's recording: its release, its track, or a release
@@ -72,6 +82,17 @@ impl<'a> ContractIndex<'a> {
         }
         found
     }
+}
+
+/// Of a contract's versions (in version order), the one in force in `month`: the highest whose
+/// `valid_from` is not after it.
+pub(crate) fn in_force_of<'a>(versions: &[&'a Contract], month: Month) -> Option<&'a Contract> {
+    versions.iter().rev().find(|contract| contract.valid_from <= month).copied()
+}
+
+/// Of a contract's versions, the one [`ContractIndex::governing`] gives.
+pub(crate) fn governing_of<'a>(versions: &[&'a Contract], month: Month) -> Option<&'a Contract> {
+    in_force_of(versions, month).or_else(|| versions.first().copied())
 }
 
 /// Whether the version covers the receipt: recording, territory, term.

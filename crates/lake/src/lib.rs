@@ -85,6 +85,9 @@ pub use layout::{
     remove_unknown_imports, unpublish,
 };
 pub use reader::{import_parts, import_row_count, read_import, ImportReader};
-pub use rollup::{read_rollup, Identifiers, RollupBuilder, RollupKey, RollupSums, MAXIMUM_KEYS};
+pub use rollup::{
+    for_each_rollup_row, read_rollup, Identifiers, RollupBuilder, RollupKey, RollupRow, RollupSums,
+    MAXIMUM_KEYS,
+};
 pub use schema::lake_schema;
 pub use writer::{BatchBuilder, Batches, LakeWriter, PendingKey, StagedImport, WriterOptions};

@@ -10,6 +10,7 @@
 //! A roll-up is derived data: written aside and renamed into place, rebuilt from the lake when
 //! missing or unreadable, and checked against the import's row count every time it is read.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write as _;
@@ -452,9 +453,10 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-fn unescape(text: &str) -> String {
+/// The text of a cell, its escapes undone; borrowed when it has none (almost always).
+fn unescaped(text: &str) -> Cow<'_, str> {
     if !text.contains('\\') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut characters = text.chars();
@@ -471,7 +473,7 @@ fn unescape(text: &str) -> String {
             None => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn path(lake_root: &Path, import_key: &str) -> PathBuf {
@@ -484,11 +486,27 @@ pub fn read_rollup(
     lake_root: &Path,
     import_key: &str,
 ) -> Result<Vec<(RollupKey, RollupSums)>, LakeError> {
+    let mut rows = Vec::new();
+    for_each_rollup_row(lake_root, import_key, |row, sums| {
+        rows.push((row.to_key(), *sums))
+    })?;
+    Ok(rows)
+}
+
+/// What [`read_rollup`] reads, row by row and without copying the text of the keys: `visit`
+/// sees every row of the roll-up, in file order, once the whole file has been checked (so it
+/// never sees the rows of a file that is then rebuilt).
+pub fn for_each_rollup_row(
+    lake_root: &Path,
+    import_key: &str,
+    mut visit: impl FnMut(&RollupRow<'_>, &RollupSums),
+) -> Result<(), LakeError> {
     let expected_lines = crate::reader::import_row_count(lake_root, import_key)?;
     if let Ok(text) = fs::read_to_string(path(lake_root, import_key)) {
-        if let Some(rows) = parse(&text) {
+        if let Some(rows) = parse_rows(&text) {
             if rows.iter().map(|(_, sums)| sums.lines).sum::<u64>() == expected_lines {
-                return Ok(rows);
+                rows.iter().for_each(|(row, sums)| visit(row, sums));
+                return Ok(());
             }
         }
     }
@@ -499,14 +517,87 @@ pub fn read_rollup(
     }
     let text = builder.into_text();
     write_text(lake_root, import_key, &text)?;
-    parse(&text).ok_or_else(|| LakeError::Invalid {
+    let rows = parse_rows(&text).ok_or_else(|| LakeError::Invalid {
         path: path(lake_root, import_key),
         reason: "a rebuilt roll-up does not read back".to_string(),
-    })
+    })?;
+    rows.iter().for_each(|(row, sums)| visit(row, sums));
+    Ok(())
 }
 
-/// Reads a roll-up file; `None` when any part of it is not what [`RollupBuilder::write`] writes.
-fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
+/// A roll-up row's key as it lies in the file's text: what [`RollupKey`] holds, with the text
+/// cells borrowed (unescaped only when they hold an escape).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupRow<'t> {
+    pub sale_month: Month,
+    pub reporting_month: Option<Month>,
+    pub service: Cow<'t, str>,
+    pub territory: Territory,
+    pub usage: &'t str,
+    pub tier: &'t str,
+    pub currency: Currency,
+    pub original_currency: Option<Currency>,
+    pub fx_rate: Option<Decimal>,
+    pub isrc: Cow<'t, str>,
+    pub upc: Cow<'t, str>,
+    pub catalog_number: Cow<'t, str>,
+    pub proprietary_id: Cow<'t, str>,
+    pub reported_isrc: Cow<'t, str>,
+    pub reported_upc: Cow<'t, str>,
+}
+
+impl RollupRow<'_> {
+    /// The key, owned.
+    pub fn to_key(&self) -> RollupKey {
+        RollupKey {
+            sale_month: self.sale_month,
+            reporting_month: self.reporting_month,
+            service: self.service.to_string(),
+            territory: self.territory,
+            usage: self.usage.to_string(),
+            tier: self.tier.to_string(),
+            currency: self.currency,
+            original_currency: self.original_currency,
+            fx_rate: self.fx_rate,
+            identifiers: Identifiers {
+                isrc: self.isrc.to_string(),
+                upc: self.upc.to_string(),
+                catalog_number: self.catalog_number.to_string(),
+                proprietary_id: self.proprietary_id.to_string(),
+                reported_isrc: self.reported_isrc.to_string(),
+                reported_upc: self.reported_upc.to_string(),
+            },
+        }
+    }
+}
+
+/// The last cell read and what it parsed to: rows are sorted, so neighbours mostly repeat
+/// their months, territory, currencies and rate, and each is parsed once per run of equal cells.
+struct Last<'t, T> {
+    cell: Option<&'t str>,
+    value: Option<T>,
+}
+
+impl<'t, T: Copy> Last<'t, T> {
+    fn new() -> Self {
+        Last {
+            cell: None,
+            value: None,
+        }
+    }
+
+    fn parse(&mut self, cell: &'t str, parse: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        if self.cell != Some(cell) {
+            self.value = parse(cell);
+            self.cell = Some(cell);
+        }
+        self.value
+    }
+}
+
+/// Reads a roll-up file's rows, borrowing their text; `None` when any part of it is not what
+/// [`RollupBuilder::write`] writes.
+fn parse_rows(text: &str) -> Option<Vec<(RollupRow<'_>, RollupSums)>> {
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
@@ -525,40 +616,53 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
             Currency::parse(cell).ok().map(Some)
         }
     };
-    let mut rows = Vec::new();
+    let optional_rate = |cell: &str| {
+        if cell.is_empty() {
+            Some(None)
+        } else {
+            Decimal::parse(cell).ok().map(Some)
+        }
+    };
+    let mut sale_months = Last::new();
+    let mut reporting_months = Last::new();
+    let mut territories = Last::new();
+    let mut currencies = Last::new();
+    let mut originals = Last::new();
+    let mut rates = Last::new();
+    let mut rows = Vec::with_capacity(text.len() / 150);
     for line in lines {
         let mut cells = [""; KEY_CELLS + 4];
-        let mut split = line.split('\t');
-        for cell in cells.iter_mut() {
-            *cell = split.next()?;
+        let mut found = 0;
+        let mut start = 0;
+        for (index, byte) in line.bytes().enumerate() {
+            if byte == b'\t' {
+                *cells.get_mut(found)? = &line[start..index];
+                found += 1;
+                start = index + 1;
+            }
         }
-        if split.next().is_some() {
+        *cells.get_mut(found)? = &line[start..];
+        if found + 1 != cells.len() {
             return None;
         }
         let [sale, reporting, service, territory, usage, tier, currency, original, rate, isrc, upc, catalog, proprietary, reported_isrc, reported_upc, count, units, net, gross] =
             cells;
-        let key = RollupKey {
-            sale_month: Month::parse(sale).ok()?,
-            reporting_month: optional_month(reporting)?,
-            service: unescape(service),
-            territory: Territory::parse(territory).ok()?,
-            usage: usage.to_string(),
-            tier: tier.to_string(),
-            currency: Currency::parse(currency).ok()?,
-            original_currency: optional_currency(original)?,
-            fx_rate: if rate.is_empty() {
-                None
-            } else {
-                Some(Decimal::parse(rate).ok()?)
-            },
-            identifiers: Identifiers {
-                isrc: unescape(isrc),
-                upc: unescape(upc),
-                catalog_number: unescape(catalog),
-                proprietary_id: unescape(proprietary),
-                reported_isrc: unescape(reported_isrc),
-                reported_upc: unescape(reported_upc),
-            },
+        let row = RollupRow {
+            sale_month: sale_months.parse(sale, |cell| Month::parse(cell).ok())?,
+            reporting_month: reporting_months.parse(reporting, optional_month)?,
+            service: unescaped(service),
+            territory: territories.parse(territory, |cell| Territory::parse(cell).ok())?,
+            usage,
+            tier,
+            currency: currencies.parse(currency, |cell| Currency::parse(cell).ok())?,
+            original_currency: originals.parse(original, optional_currency)?,
+            fx_rate: rates.parse(rate, optional_rate)?,
+            isrc: unescaped(isrc),
+            upc: unescaped(upc),
+            catalog_number: unescaped(catalog),
+            proprietary_id: unescaped(proprietary),
+            reported_isrc: unescaped(reported_isrc),
+            reported_upc: unescaped(reported_upc),
         };
         let sums = RollupSums {
             lines: count.parse().ok()?,
@@ -566,7 +670,7 @@ fn parse(text: &str) -> Option<Vec<(RollupKey, RollupSums)>> {
             net: Decimal::parse(net).ok()?,
             gross: Decimal::parse(gross).ok()?,
         };
-        rows.push((key, sums));
+        rows.push((row, sums));
     }
     Some(rows)
 }

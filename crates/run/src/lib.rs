@@ -23,7 +23,7 @@ pub use close::{computed_balances, Closed, IssuedStatement};
 pub use costs::{import_costs, read_costs, CostRow, CostsImport};
 pub use error::RunError;
 pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
-pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, BASIS_SETTING};
+pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, TextIdentifiers, BASIS_SETTING};
 pub use payments::{payable_balances, record_payments, NewPayment, PaymentsRecorded};
 pub use sepa::{sepa_file, SepaFile, SepaRequest};
 pub use verify::{verify_statement_file, Verification};

@@ -3,12 +3,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use ledgerline_contracts::{contract_ids, contract_versions, stored_contract, Configuration, Contract, Tier, Usage};
+use ledgerline_contracts::{Configuration, Tier, Usage};
 use ledgerline_engine::{
-    AccountingBasis, Catalog, CatalogRelease, CatalogTrack, Cost, FxTable, Issued, Party, Payment, ReceiptKey, ReceiptSums,
-    RunInput, Settings, Statement, SuspenseKey,
+    AccountingBasis, Catalog, CatalogRelease, CatalogTrack, Cost, FastHash, FxTable, Issued, Party, Payment, ReceiptKey,
+    ReceiptSums, RunInput, Settings, Statement, SuspenseKey,
 };
-use ledgerline_model::{Date, Month, Period};
+use ledgerline_model::{Date, Month, Period, Territory};
 use ledgerline_money::{Currency, Decimal, RoundingMode};
 use ledgerline_store::Ledger;
 
@@ -68,34 +68,54 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     let periods = periods_for(ledger, target)?;
     let catalog = catalog(ledger)?;
     let matcher = Matcher::load(ledger)?;
-    // Added up in hash maps, then sorted once into the engine's ordered maps.
-    let mut receipts: HashMap<ReceiptKey, ReceiptSums> = HashMap::new();
+    // Added up under compact keys (text interned), then sorted once into the engine's map.
+    let mut receipts = Receipts::default();
     let mut suspense: BTreeMap<SuspenseKey, ReceiptSums> = BTreeMap::new();
     let mut lines_read = 0u64;
+    let mut rates = ReportRates::default();
     for (_, key) in imports(ledger)? {
-        for (rolled, rolled_sums) in ledgerline_lake::read_rollup(lake_root, &key)? {
+        ledgerline_lake::for_each_rollup_row(lake_root, &key, |rolled, rolled_sums| {
             let sums = ReceiptSums { lines: rolled_sums.lines, units: rolled_sums.units, net: rolled_sums.net, gross: rolled_sums.gross };
             lines_read += sums.lines;
-            match receipt_key(&rolled, &matcher, &settings) {
-                Some(key) => receipts.entry(key).or_default().add(&sums),
-                None => {
-                    let key = SuspenseKey {
-                        month: accounting_month(&rolled, settings.basis),
-                        currency: rolled.currency,
-                        report_rate: report_rate(&rolled, settings.accounting_currency),
-                    };
-                    suspense.entry(key).or_default().add(&sums);
-                }
+            let month = match settings.basis {
+                AccountingBasis::ReportingMonth => rolled.reporting_month.unwrap_or(rolled.sale_month),
+                AccountingBasis::SaleMonth => rolled.sale_month,
+            };
+            let report_rate = rates.get(rolled.original_currency, rolled.fx_rate, settings.accounting_currency);
+            let (release, track) = matcher.resolve_text(&TextIdentifiers {
+                isrc: &rolled.isrc,
+                upc: &rolled.upc,
+                catalog_number: &rolled.catalog_number,
+                proprietary_id: &rolled.proprietary_id,
+                reported_isrc: &rolled.reported_isrc,
+                reported_upc: &rolled.reported_upc,
+            });
+            if release.is_none() && track.is_none() {
+                suspense.entry(SuspenseKey { month, currency: rolled.currency, report_rate }).or_default().add(&sums);
+                return;
             }
-        }
+            let key = CompactKey {
+                month,
+                sale_month: rolled.sale_month,
+                release: release.map_or(0, |release| receipts.releases.id(release)),
+                track: track.map_or(0, |track| receipts.tracks.id(track)),
+                service: receipts.services.id(&rolled.service),
+                territory: rolled.territory,
+                usage: Usage::parse(rolled.usage).unwrap_or(Usage::Other),
+                tier: Tier::parse(rolled.tier).unwrap_or(Tier::Other),
+                currency: rolled.currency,
+                report_rate,
+            };
+            receipts.sums.entry(key).or_default().add(&sums);
+        })?;
     }
     let input = RunInput {
         settings,
         periods,
-        contracts: all_contracts(ledger)?,
+        contracts: ledgerline_contracts::all_contract_versions(ledger)?,
         catalog,
         parties: parties(ledger)?,
-        receipts: sorted(receipts),
+        receipts: receipts.sorted(),
         suspense,
         costs: costs(ledger)?,
         payments: payments(ledger)?,
@@ -104,12 +124,137 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
     Ok(Loaded { input, issued: issued(ledger)?, lines_read })
 }
 
-/// A hash map as the engine's ordered map: sorted once in place (keys are distinct, so an
-/// unstable sort is deterministic), then built from the sorted run without comparing again.
-fn sorted(receipts: HashMap<ReceiptKey, ReceiptSums>) -> BTreeMap<ReceiptKey, ReceiptSums> {
-    let mut entries: Vec<(ReceiptKey, ReceiptSums)> = receipts.into_iter().collect();
-    entries.sort_unstable_by(|left, right| left.0.cmp(&right.0));
-    entries.into_iter().collect()
+/// Texts numbered in the order they are first seen, from 1 (0 stands for none).
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32, FastHash>,
+    texts: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(id) = self.ids.get(text) {
+            return *id;
+        }
+        self.texts.push(text.to_string());
+        let id = self.texts.len() as u32;
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+
+    /// The text of an id.
+    fn text(&self, id: u32) -> Option<&str> {
+        (id != 0).then(|| self.texts[id as usize - 1].as_str())
+    }
+
+    /// Each id's place in the order of the texts (none first), so that comparing ranks
+    /// compares the texts as `Option<String>` does.
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (1..=self.texts.len() as u32).collect();
+        order.sort_unstable_by(|left, right| self.texts[*left as usize - 1].cmp(&self.texts[*right as usize - 1]));
+        let mut ranks = vec![0; self.texts.len() + 1];
+        for (place, id) in order.into_iter().enumerate() {
+            ranks[id as usize] = place as u32 + 1;
+        }
+        ranks
+    }
+}
+
+/// A [`ReceiptKey`] with its text replaced by interned ids.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct CompactKey {
+    month: Month,
+    sale_month: Month,
+    release: u32,
+    track: u32,
+    service: u32,
+    territory: Territory,
+    usage: Usage,
+    tier: Tier,
+    currency: Currency,
+    report_rate: Option<Decimal>,
+}
+
+/// Matched receipts while they are added up.
+#[derive(Default)]
+struct Receipts {
+    sums: HashMap<CompactKey, ReceiptSums, FastHash>,
+    releases: Interner,
+    tracks: Interner,
+    services: Interner,
+}
+
+impl Receipts {
+    /// The engine's ordered map: sorted once by the ranks of the texts (the order of
+    /// [`ReceiptKey`]), then built from the sorted run.
+    fn sorted(self) -> BTreeMap<ReceiptKey, ReceiptSums> {
+        let (releases, tracks, services) = (self.releases.ranks(), self.tracks.ranks(), self.services.ranks());
+        let entries: Vec<(CompactKey, ReceiptSums)> = self.sums.into_iter().collect();
+        // Months and ranks packed into integers (in the same order), then the rest of the key.
+        let month = |month: Month| u64::from((month.index() as u32) ^ 0x8000_0000);
+        let rest = |key: &CompactKey| (key.territory, key.usage, key.tier, key.currency, key.report_rate);
+        let mut order: Vec<(u64, u64, u32, u32)> = entries
+            .iter()
+            .enumerate()
+            .map(|(index, (key, _))| {
+                (
+                    (month(key.month) << 32) | month(key.sale_month),
+                    (u64::from(releases[key.release as usize]) << 32) | u64::from(tracks[key.track as usize]),
+                    services[key.service as usize],
+                    index as u32,
+                )
+            })
+            .collect();
+        // Keys are distinct, so an unstable sort is deterministic.
+        order.sort_unstable_by(|left, right| {
+            (left.0, left.1, left.2)
+                .cmp(&(right.0, right.1, right.2))
+                .then_with(|| rest(&entries[left.3 as usize].0).cmp(&rest(&entries[right.3 as usize].0)))
+        });
+        order
+            .into_iter()
+            .map(|(_, _, _, index)| {
+                let (key, sums) = entries[index as usize];
+                let receipt = ReceiptKey {
+                    month: key.month,
+                    sale_month: key.sale_month,
+                    release: self.releases.text(key.release).map(str::to_string),
+                    track: self.tracks.text(key.track).map(str::to_string),
+                    service: self.services.text(key.service).unwrap_or_default().to_string(),
+                    territory: key.territory,
+                    usage: key.usage,
+                    tier: key.tier,
+                    currency: key.currency,
+                    report_rate: key.report_rate,
+                };
+                (receipt, sums)
+            })
+            .collect()
+    }
+}
+
+/// [`rate_into`] of the last currency and rate asked for: neighbouring roll-up rows mostly
+/// share them, and the division is the costly part.
+#[derive(Default)]
+struct ReportRates {
+    /// The original currency and rate asked for last, and the answer.
+    last: Option<(ReportConversion, Option<Decimal>)>,
+}
+
+/// A report's original currency and its rate from it.
+type ReportConversion = (Option<Currency>, Option<Decimal>);
+
+impl ReportRates {
+    fn get(&mut self, original: Option<Currency>, rate: Option<Decimal>, accounting: Currency) -> Option<Decimal> {
+        match self.last {
+            Some((asked, answer)) if asked == (original, rate) => answer,
+            _ => {
+                let answer = rate_into(original, rate, accounting);
+                self.last = Some(((original, rate), answer));
+                answer
+            }
+        }
+    }
 }
 
 /// The month lines are accounted in.
@@ -122,7 +267,11 @@ pub fn accounting_month(key: &RollupKey, basis: AccountingBasis) -> Month {
 
 /// The report's own rate into the accounting currency, when it converted from it.
 fn report_rate(key: &RollupKey, accounting: Currency) -> Option<Decimal> {
-    match (key.original_currency, key.fx_rate) {
+    rate_into(key.original_currency, key.fx_rate, accounting)
+}
+
+fn rate_into(original: Option<Currency>, rate: Option<Decimal>, accounting: Currency) -> Option<Decimal> {
+    match (original, rate) {
         (Some(original), Some(rate)) if original == accounting && !rate.is_zero() => Decimal::ONE.checked_div(rate, RoundingMode::HalfEven),
         _ => None,
     }
@@ -151,11 +300,21 @@ pub fn receipt_key(key: &RollupKey, matcher: &Matcher, settings: &Settings) -> O
 /// Matches lines to the catalog: ISRC, then the product code, then the catalog number, then
 /// aliases, as at import.
 pub struct Matcher {
-    isrcs: HashMap<String, ()>,
-    eans: HashMap<String, ()>,
-    catalog_numbers: HashMap<String, String>,
+    isrcs: HashMap<String, (), FastHash>,
+    eans: HashMap<String, (), FastHash>,
+    catalog_numbers: HashMap<String, String, FastHash>,
     /// Alias value → (track ISRC, release EAN).
-    aliases: HashMap<String, (Option<String>, Option<String>)>,
+    aliases: HashMap<String, (Option<String>, Option<String>), FastHash>,
+}
+
+/// A line's identifiers as text (what [`Identifiers`] holds, borrowed).
+pub struct TextIdentifiers<'t> {
+    pub isrc: &'t str,
+    pub upc: &'t str,
+    pub catalog_number: &'t str,
+    pub proprietary_id: &'t str,
+    pub reported_isrc: &'t str,
+    pub reported_upc: &'t str,
 }
 
 impl Matcher {
@@ -184,17 +343,42 @@ impl Matcher {
 
     /// The release and track lines with these identifiers are for, as far as the catalog knows.
     pub fn resolve(&self, ids: &Identifiers) -> (Option<String>, Option<String>) {
-        let known = |value: &String, set: &HashMap<String, ()>| (!value.is_empty() && set.contains_key(value)).then(|| value.clone());
-        let mut track = known(&ids.isrc, &self.isrcs);
-        let mut release = known(&ids.upc, &self.eans);
+        let (release, track) = self.resolve_text(&TextIdentifiers {
+            isrc: &ids.isrc,
+            upc: &ids.upc,
+            catalog_number: &ids.catalog_number,
+            proprietary_id: &ids.proprietary_id,
+            reported_isrc: &ids.reported_isrc,
+            reported_upc: &ids.reported_upc,
+        });
+        (release.map(str::to_string), track.map(str::to_string))
+    }
+
+    /// [`Matcher::resolve`] without copying: the texts returned are the catalog's.
+    pub fn resolve_text(&self, ids: &TextIdentifiers<'_>) -> (Option<&str>, Option<&str>) {
+        fn known<'m>(value: &str, set: &'m HashMap<String, (), FastHash>) -> Option<&'m str> {
+            if value.is_empty() {
+                return None;
+            }
+            set.get_key_value(value).map(|(key, _)| key.as_str())
+        }
+        let mut track = known(ids.isrc, &self.isrcs);
+        let mut release = known(ids.upc, &self.eans);
         if release.is_none() && !ids.catalog_number.is_empty() {
-            release = self.catalog_numbers.get(&ids.catalog_number.to_uppercase()).cloned();
+            let number = ids.catalog_number;
+            // Text without lower-case letters (ASCII only) is its own upper case.
+            let found = if number.bytes().all(|byte| byte.is_ascii() && !byte.is_ascii_lowercase()) {
+                self.catalog_numbers.get(number)
+            } else {
+                self.catalog_numbers.get(&number.to_uppercase())
+            };
+            release = found.map(String::as_str);
         }
         if track.is_none() || release.is_none() {
-            for value in [&ids.proprietary_id, &ids.reported_isrc, &ids.reported_upc, &ids.catalog_number] {
-                if let Some((alias_track, alias_release)) = self.aliases.get(value.as_str()).filter(|_| !value.is_empty()) {
-                    track = track.or_else(|| alias_track.clone());
-                    release = release.or_else(|| alias_release.clone());
+            for value in [ids.proprietary_id, ids.reported_isrc, ids.reported_upc, ids.catalog_number] {
+                if let Some((alias_track, alias_release)) = self.aliases.get(value).filter(|_| !value.is_empty()) {
+                    track = track.or(alias_track.as_deref());
+                    release = release.or(alias_release.as_deref());
                 }
             }
         }
@@ -207,18 +391,6 @@ pub fn imports(ledger: &Ledger) -> Result<Vec<(i64, String)>, RunError> {
     let mut statement = ledger.connection().prepare("SELECT id, content_sha256 FROM imports ORDER BY id")?;
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
     Ok(rows)
-}
-
-fn all_contracts(ledger: &Ledger) -> Result<Vec<Contract>, RunError> {
-    let mut contracts = Vec::new();
-    for id in contract_ids(ledger)? {
-        for version in contract_versions(ledger, &id)? {
-            if let Some(stored) = stored_contract(ledger, &id, version.version)? {
-                contracts.push(stored.contract);
-            }
-        }
-    }
-    Ok(contracts)
 }
 
 pub fn catalog(ledger: &Ledger) -> Result<Catalog, RunError> {
