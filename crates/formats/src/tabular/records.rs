@@ -51,17 +51,6 @@ impl crate::mapping::Cells for Record<'_> {
     }
 }
 
-/// The splitter's bytes: the chunk's text when it was checked as UTF-8 whole, else the buffer.
-/// A macro rather than a method, so that other fields can be borrowed mutably beside it.
-macro_rules! bytes {
-    ($splitter:expr) => {
-        match &$splitter.text {
-            Some(text) => text.as_bytes(),
-            None => &$splitter.buffer[..],
-        }
-    };
-}
-
 /// Where the current record's fields are.
 #[derive(Clone, Copy)]
 enum Location {
@@ -75,10 +64,7 @@ pub(crate) struct RecordSplitter<R> {
     input: R,
     delimiter: u8,
     buffer: Vec<u8>,
-    /// A chunk read in place ([`RecordSplitter::over`]) that is valid UTF-8 as a whole: then it
-    /// is here instead of in `buffer`, and its lines are not checked again one by one.
-    text: Option<String>,
-    /// The unread bytes are `buffer[start..end]` (or `text`'s).
+    /// The unread bytes are `buffer[start..end]`.
     start: usize,
     end: usize,
     at_end_of_input: bool,
@@ -107,17 +93,9 @@ impl RecordSplitter<io::Empty> {
         line: u64,
         at_text_start: bool,
     ) -> RecordSplitter<io::Empty> {
-        let mut bytes = bytes;
-        bytes.truncate(length);
-        // One check of the whole chunk is cheaper than one per line.
-        let (bytes, text) = match String::from_utf8(bytes) {
-            Ok(text) => (Vec::new(), Some(text)),
-            Err(error) => (error.into_bytes(), None),
-        };
         let mut splitter =
             RecordSplitter::with_buffer(io::empty(), delimiter, line, at_text_start, bytes);
-        splitter.text = text;
-        splitter.end = length.min(bytes!(splitter).len());
+        splitter.end = length.min(splitter.buffer.len());
         splitter.at_end_of_input = true;
         splitter
     }
@@ -155,7 +133,6 @@ impl<R: Read> RecordSplitter<R> {
             input,
             delimiter,
             buffer,
-            text: None,
             start: 0,
             end: 0,
             at_end_of_input: false,
@@ -171,10 +148,7 @@ impl<R: Read> RecordSplitter<R> {
 
     /// Gives the buffer back (see [`RecordSplitter::over`]).
     pub fn into_buffer(self) -> Vec<u8> {
-        match self.text {
-            Some(text) => text.into_bytes(),
-            None => self.buffer,
-        }
+        self.buffer
     }
 
     /// Whether the last record read ended with a line end outside quotes (or there was none):
@@ -189,7 +163,7 @@ impl<R: Read> RecordSplitter<R> {
         if !self.started {
             self.started = true;
             self.fill(UTF8_BOM.len())?;
-            if bytes!(self)[..self.end].starts_with(UTF8_BOM) {
+            if self.buffer[..self.end].starts_with(UTF8_BOM) {
                 self.start = UTF8_BOM.len();
             }
         }
@@ -203,18 +177,8 @@ impl<R: Read> RecordSplitter<R> {
                 length: self.read_with_core()?,
             },
         };
-        if let (Location::Buffer { start, end }, Some(text)) = (location, &self.text) {
-            // Cut at line ends: always between characters.
-            if let Some(text) = text.get(start..end) {
-                return Ok(Some(Record {
-                    line,
-                    text,
-                    fields: &self.fields,
-                }));
-            }
-        }
         let text = match location {
-            Location::Buffer { start, end } => &bytes!(self)[start..end],
+            Location::Buffer { start, end } => &self.buffer[start..end],
             Location::Unquoted { length } => &self.unquoted[..length],
         };
         let text = std::str::from_utf8(text).map_err(|error| {
@@ -239,7 +203,7 @@ impl<R: Read> RecordSplitter<R> {
     fn skip_blank_lines(&mut self) -> io::Result<bool> {
         loop {
             while self.start < self.end {
-                match bytes!(self)[self.start] {
+                match self.buffer[self.start] {
                     b'\n' => self.line += 1,
                     b'\r' => {}
                     _ => return Ok(true),
@@ -256,7 +220,7 @@ impl<R: Read> RecordSplitter<R> {
     /// returns its bounds in the buffer, or `None` for the general parser.
     fn plain_line(&mut self) -> io::Result<Option<(usize, usize)>> {
         let newline = loop {
-            if let Some(offset) = memchr::memchr(b'\n', &bytes!(self)[self.start..self.end]) {
+            if let Some(offset) = memchr::memchr(b'\n', &self.buffer[self.start..self.end]) {
                 break Some(self.start + offset);
             }
             if self.at_end_of_input {
@@ -266,17 +230,17 @@ impl<R: Read> RecordSplitter<R> {
         };
         let line_end = newline.unwrap_or(self.end);
         let content_end =
-            if newline.is_some() && line_end > self.start && bytes!(self)[line_end - 1] == b'\r' {
+            if newline.is_some() && line_end > self.start && self.buffer[line_end - 1] == b'\r' {
                 line_end - 1
             } else {
                 line_end
             };
         let start = self.start;
-        if memchr::memchr2(b'"', b'\r', &bytes!(self)[start..content_end]).is_some() {
+        if memchr::memchr2(b'"', b'\r', &self.buffer[start..content_end]).is_some() {
             return Ok(None);
         }
         split_at_delimiters(
-            &bytes!(self)[start..content_end],
+            &self.buffer[start..content_end],
             self.delimiter,
             &mut self.fields,
         );
@@ -295,7 +259,7 @@ impl<R: Read> RecordSplitter<R> {
     fn read_with_core(&mut self) -> io::Result<usize> {
         let (mut written, mut ended) = (0, 0);
         loop {
-            let input = &bytes!(self)[self.start..self.end];
+            let input = &self.buffer[self.start..self.end];
             self.ended_by_input = input.is_empty();
             let (result, read, wrote, ends) = self.core.read_record(
                 input,
@@ -333,9 +297,7 @@ impl<R: Read> RecordSplitter<R> {
     /// unread bytes to the front and grows the buffer when needed. `false` when nothing more
     /// could be read.
     fn fill(&mut self, wanted: usize) -> io::Result<bool> {
-        // At the end of the input nothing more comes in: no room to make (and a chunk's text
-        // is not to be changed).
-        if self.start > 0 && !self.at_end_of_input {
+        if self.start > 0 {
             self.buffer.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
@@ -357,7 +319,7 @@ impl<R: Read> RecordSplitter<R> {
             self.end += read;
             any |= read > 0;
         }
-        Ok(any || self.end - self.start >= wanted)
+        Ok(any || self.end >= wanted)
     }
 }
 
