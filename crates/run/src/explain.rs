@@ -1,6 +1,7 @@
 //! `ledgerline explain`: from a statement figure to the report lines and the contract term
 //! behind it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use ledgerline_engine::{EarningLine, Statement};
@@ -10,6 +11,7 @@ use ledgerline_store::Ledger;
 
 use crate::error::RunError;
 use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
+use ledgerline_engine::ReceiptKey;
 use ledgerline_lake::RollupKey;
 
 /// Which figures to explain.
@@ -85,37 +87,83 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
     let settings = settings(ledger)?;
     let matcher = Matcher::load(ledger)?;
     let names = import_names(ledger)?;
+    // Statement lines by what a receipt shares with them (several contracts can pay the payee
+    // on one track), and for each roll-up key the statement lines its report lines belong to:
+    // a report repeats a key on many lines, so each key is resolved once.
+    let mut by_receipt: HashMap<ReceiptText, Vec<usize>> = HashMap::new();
+    for (index, item) in items.iter().enumerate() {
+        by_receipt.entry(ReceiptText::of_earning(&item.earning)).or_default().push(index);
+    }
     for (import_id, key) in imports(ledger)? {
+        let file = names.get(&import_id).cloned().unwrap_or_default();
+        let mut targets: HashMap<RollupKey, Vec<usize>> = HashMap::new();
         for line in ledgerline_lake::read_import(lake_root, &key)? {
             let line = line?;
-            let Some(receipt) = receipt_key(&RollupKey::of(&line), &matcher, &settings) else { continue };
-            if receipt.month < first || receipt.month > last {
-                continue;
-            }
-            for item in items.iter_mut() {
-                let earning = &item.earning;
-                if earning.usage == receipt.usage.name()
-                    && earning.tier == receipt.tier.name()
-                    && earning.sale_month == receipt.sale_month.to_string()
-                    && earning.service == receipt.service
-                    && earning.territory == receipt.territory.alpha2()
-                    && earning.release == receipt.release.clone().unwrap_or_default()
-                    && earning.track == receipt.track.clone().unwrap_or_default()
-                {
-                    item.lines.push(ExplainedLine {
-                        import_id,
-                        file: names.get(&import_id).cloned().unwrap_or_default(),
-                        line: line.line_number,
-                        units: line.units,
-                        net: line.net,
-                        currency: line.currency,
-                    });
+            let rollup_key = RollupKey::of(&line);
+            let indices = match targets.get(&rollup_key) {
+                Some(indices) => indices,
+                None => {
+                    let indices = receipt_key(&rollup_key, &matcher, &settings)
+                        .filter(|receipt| receipt.month >= first && receipt.month <= last)
+                        .and_then(|receipt| by_receipt.get(&ReceiptText::of_receipt(&receipt)))
+                        .cloned()
+                        .unwrap_or_default();
+                    targets.entry(rollup_key).or_insert(indices)
                 }
+            };
+            for &index in indices {
+                items[index].lines.push(ExplainedLine {
+                    import_id,
+                    file: file.clone(),
+                    line: line.line_number,
+                    units: line.units,
+                    net: line.net,
+                    currency: line.currency,
+                });
             }
         }
     }
     let total = items.iter().map(|item| item.earning.amount).sum();
     Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items })
+}
+
+/// What a statement line and a receipt must share for the receipt's report lines to be behind
+/// it, as the statement writes them.
+#[derive(PartialEq, Eq, Hash)]
+struct ReceiptText {
+    usage: String,
+    tier: String,
+    sale_month: String,
+    service: String,
+    territory: String,
+    release: String,
+    track: String,
+}
+
+impl ReceiptText {
+    fn of_earning(earning: &EarningLine) -> ReceiptText {
+        ReceiptText {
+            usage: earning.usage.clone(),
+            tier: earning.tier.clone(),
+            sale_month: earning.sale_month.clone(),
+            service: earning.service.clone(),
+            territory: earning.territory.clone(),
+            release: earning.release.clone(),
+            track: earning.track.clone(),
+        }
+    }
+
+    fn of_receipt(receipt: &ReceiptKey) -> ReceiptText {
+        ReceiptText {
+            usage: receipt.usage.name().to_string(),
+            tier: receipt.tier.name().to_string(),
+            sale_month: receipt.sale_month.to_string(),
+            service: receipt.service.clone(),
+            territory: receipt.territory.alpha2().to_string(),
+            release: receipt.release.clone().unwrap_or_default(),
+            track: receipt.track.clone().unwrap_or_default(),
+        }
+    }
 }
 
 fn term(line: &EarningLine) -> String {
