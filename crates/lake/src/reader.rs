@@ -162,6 +162,48 @@ impl ImportReader {
     }
 }
 
+impl ImportReader {
+    /// Hands every remaining line to `visit`, in order, each in the same reused line (no
+    /// allocation per line, unlike iterating): for reading a whole import when the lines are
+    /// not kept. Stops at the first problem, as iterating does.
+    pub fn for_each_line(mut self, mut visit: impl FnMut(&SaleLine)) -> Result<(), LakeError> {
+        for line in self.buffered.by_ref() {
+            visit(&line);
+        }
+        let mut recycled = None;
+        loop {
+            let part = match self.current.as_mut() {
+                Some(part) => part,
+                None => match self.parts.next() {
+                    Some(path) => self
+                        .current
+                        .insert(open_part(path, &self.expected, &self.import_key)?),
+                    None => return Ok(()),
+                },
+            };
+            match part.batches.next() {
+                Some(Ok(batch)) => {
+                    let columns = BatchColumns::new(&batch, &part.path, part.rows_read)?;
+                    for row in 0..batch.num_rows() {
+                        let line = columns.line(row, recycled.take())?;
+                        visit(&line);
+                        recycled = Some(line);
+                    }
+                    part.rows_read += u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
+                }
+                Some(Err(source)) => {
+                    return Err(LakeError::Arrow {
+                        action: "reading",
+                        path: part.path.clone(),
+                        source,
+                    });
+                }
+                None => self.current = None,
+            }
+        }
+    }
+}
+
 impl Iterator for ImportReader {
     type Item = Result<SaleLine, LakeError>;
 
@@ -278,6 +320,8 @@ struct BatchColumns<'a> {
     month_memo: Memo<i32, ledgerline_model::Month>,
     territory_memo: Memo<&'a str, Territory>,
     currency_memo: Memo<&'a str, Currency>,
+    upc_memo: Memo<&'a str, Icpn>,
+    isrc_memo: Memo<&'a str, Isrc>,
     line_number: &'a arrow_array::UInt64Array,
     sale_start: &'a Date32Array,
     sale_end: &'a Date32Array,
@@ -365,6 +409,8 @@ impl<'a> BatchColumns<'a> {
             month_memo: Memo::new(),
             territory_memo: Memo::new(),
             currency_memo: Memo::new(),
+            upc_memo: Memo::new(),
+            isrc_memo: Memo::new(),
             line_number: typed(batch, path, LINE_NUMBER, |array| {
                 array.as_primitive_opt::<UInt64Type>()
             })?,
@@ -416,9 +462,19 @@ impl<'a> BatchColumns<'a> {
         }
     }
 
-    fn text(&self, array: &StringArray, row: usize, name: &str) -> Result<String, LakeError> {
+    /// The cell's text in `buffer` (a previous line's, emptied), so that reading lines one
+    /// after another does not allocate a string per cell.
+    fn text(
+        &self,
+        mut buffer: String,
+        array: &StringArray,
+        row: usize,
+        name: &str,
+    ) -> Result<String, LakeError> {
         self.required(array, row, name)?;
-        Ok(array.value(row).to_owned())
+        buffer.clear();
+        buffer.push_str(array.value(row));
+        Ok(buffer)
     }
 
     fn optional_text<'s>(&self, array: &'s StringArray, row: usize) -> Option<&'s str> {
@@ -447,8 +503,10 @@ impl<'a> BatchColumns<'a> {
             .map_err(|error| self.invalid(row, name, error))
     }
 
-    fn line(&self, row: usize) -> Result<SaleLine, LakeError> {
+    /// The line of `row`; `recycled` (a line read before) lends its text buffers.
+    fn line(&self, row: usize, recycled: Option<SaleLine>) -> Result<SaleLine, LakeError> {
         use column::*;
+        let buffers = TextBuffers::of(recycled);
         self.required(self.line_number, row, LINE_NUMBER)?;
         self.required(self.units, row, UNITS)?;
         let reporting_month = if self.reporting_month.is_null(row) {
@@ -475,11 +533,19 @@ impl<'a> BatchColumns<'a> {
         let tier = parse_tier(tier_text)
             .ok_or_else(|| self.invalid(row, TIER, format!("unknown tier \"{tier_text}\"")))?;
         let upc = match self.optional_text(self.upc, row) {
-            Some(text) => Some(Icpn::parse(text).map_err(|error| self.invalid(row, UPC, error))?),
+            Some(text) => Some(
+                self.upc_memo
+                    .get(text, |text| Icpn::parse(text))
+                    .map_err(|error| self.invalid(row, UPC, error))?,
+            ),
             None => None,
         };
         let isrc = match self.optional_text(self.isrc, row) {
-            Some(text) => Some(Isrc::parse(text).map_err(|error| self.invalid(row, ISRC, error))?),
+            Some(text) => Some(
+                self.isrc_memo
+                    .get(text, |text| Isrc::parse(text))
+                    .map_err(|error| self.invalid(row, ISRC, error))?,
+            ),
             None => None,
         };
         self.required(self.net, row, NET)?;
@@ -494,19 +560,19 @@ impl<'a> BatchColumns<'a> {
             sale_start: self.date(self.sale_start, &self.sale_start_memo, row, SALE_START)?,
             sale_end: self.date(self.sale_end, &self.sale_end_memo, row, SALE_END)?,
             reporting_month,
-            service: self.text(self.service, row, SERVICE)?,
+            service: self.text(buffers.service, self.service, row, SERVICE)?,
             territory,
             usage,
             tier,
-            reported_upc: self.text(self.reported_upc, row, REPORTED_UPC)?,
-            reported_isrc: self.text(self.reported_isrc, row, REPORTED_ISRC)?,
+            reported_upc: self.text(buffers.reported_upc, self.reported_upc, row, REPORTED_UPC)?,
+            reported_isrc: self.text(buffers.reported_isrc, self.reported_isrc, row, REPORTED_ISRC)?,
             upc,
             isrc,
-            catalog_number: self.text(self.catalog_number, row, CATALOG_NUMBER)?,
-            proprietary_id: self.text(self.proprietary_id, row, PROPRIETARY_ID)?,
-            release_title: self.text(self.release_title, row, RELEASE_TITLE)?,
-            track_title: self.text(self.track_title, row, TRACK_TITLE)?,
-            artist: self.text(self.artist, row, ARTIST)?,
+            catalog_number: self.text(buffers.catalog_number, self.catalog_number, row, CATALOG_NUMBER)?,
+            proprietary_id: self.text(buffers.proprietary_id, self.proprietary_id, row, PROPRIETARY_ID)?,
+            release_title: self.text(buffers.release_title, self.release_title, row, RELEASE_TITLE)?,
+            track_title: self.text(buffers.track_title, self.track_title, row, TRACK_TITLE)?,
+            artist: self.text(buffers.artist, self.artist, row, ARTIST)?,
             units: self.units.value(row),
             gross: self.decimal(self.gross, row),
             net: Decimal::from_scaled(self.net.value(row)),
@@ -523,5 +589,39 @@ fn batch_to_lines(
     first_row: u64,
 ) -> Result<Vec<SaleLine>, LakeError> {
     let columns = BatchColumns::new(batch, path, first_row)?;
-    (0..batch.num_rows()).map(|row| columns.line(row)).collect()
+    (0..batch.num_rows())
+        .map(|row| columns.line(row, None))
+        .collect()
+}
+
+/// The text fields of a line read before, emptied of nothing yet: [`BatchColumns::text`]
+/// clears each before refilling it.
+#[derive(Default)]
+struct TextBuffers {
+    service: String,
+    reported_upc: String,
+    reported_isrc: String,
+    catalog_number: String,
+    proprietary_id: String,
+    release_title: String,
+    track_title: String,
+    artist: String,
+}
+
+impl TextBuffers {
+    fn of(line: Option<SaleLine>) -> TextBuffers {
+        let Some(line) = line else {
+            return TextBuffers::default();
+        };
+        TextBuffers {
+            service: line.service,
+            reported_upc: line.reported_upc,
+            reported_isrc: line.reported_isrc,
+            catalog_number: line.catalog_number,
+            proprietary_id: line.proprietary_id,
+            release_title: line.release_title,
+            track_title: line.track_title,
+            artist: line.artist,
+        }
+    }
 }
