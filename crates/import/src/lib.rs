@@ -330,10 +330,11 @@ fn read_into_lake(
         .collect()
 }
 
-/// The sink of one thread of a parallel read: counts matches, folds each chunk's roll-up and
-/// copies the lines into Arrow batches; the reading thread hands the batches to the lake in
-/// order and adds the chunk's roll-up to the import's (so that one roll-up of the whole
-/// import is held, as in a sequential read, and memory does not grow with the threads).
+/// The sink of one thread of a parallel read: counts matches, folds the lines into the thread's
+/// roll-up and copies them into Arrow batches; the reading thread hands the batches to the lake
+/// in order. The threads' roll-ups are added to the import's once the whole part is read (the
+/// sums are exact, so the order does not matter): a roll-up per chunk cost a new key for most
+/// lines, since a chunk holds few lines of each key.
 struct ChunkMatchingSink<'a> {
     catalog: Matcher<'a>,
     batches: BatchBuilder,
@@ -344,7 +345,7 @@ struct ChunkMatchingSink<'a> {
 
 impl ChunkSink for ChunkMatchingSink<'_> {
     type Error = LakeError;
-    type Output = (Batches, RollupBuilder);
+    type Output = Batches;
 
     fn accept(&mut self, line: &SaleLine) -> Result<(), LakeError> {
         if self.catalog.matches(line) {
@@ -356,9 +357,8 @@ impl ChunkSink for ChunkMatchingSink<'_> {
         self.batches.push(line)
     }
 
-    fn end_chunk(&mut self) -> Result<(Batches, RollupBuilder), LakeError> {
-        let rollup = std::mem::replace(&mut self.rollup, RollupBuilder::with_limit(usize::MAX));
-        Ok((self.batches.take_batches()?, rollup))
+    fn end_chunk(&mut self) -> Result<Batches, LakeError> {
+        self.batches.take_batches()
     }
 }
 
@@ -390,30 +390,24 @@ fn read_into_lake_in_parallel(
             workers.push(ChunkMatchingSink {
                 catalog: Matcher::new(sink.catalog.index),
                 batches: sink.lake.batch_builder()?,
-                // A chunk's keys are at most its lines; the import's roll-up has the limit.
-                rollup: RollupBuilder::with_limit(usize::MAX),
+                // A thread that sees more keys than the limit gives up, and so does the
+                // import's roll-up when it absorbs it: the import has as many keys at least.
+                rollup: RollupBuilder::new(),
                 matched: 0,
                 unmatched: 0,
             });
         }
         let text = part.open_text().map_err(ImportError::Source)?;
-        let (lake, rollup) = (&mut sink.lake, &mut sink.rollup);
-        let read = tabular::read_rows_parallel(
-            text,
-            &part.label,
-            mapping,
-            shape,
-            workers,
-            |(batches, chunk_rollup)| {
-                rollup.absorb(chunk_rollup);
-                lake.write_batches(batches)
-            },
-        )
+        let lake = &mut sink.lake;
+        let read = tabular::read_rows_parallel(text, &part.label, mapping, shape, workers, |batches| {
+            lake.write_batches(batches)
+        })
         .map_err(|error| ImportError::from_read(ReadError::Table(error)))?;
         let Some(read) = read else { return Ok(None) };
         for worker in read.sinks {
             sink.matched += worker.matched;
             sink.unmatched += worker.unmatched;
+            sink.rollup.absorb(worker.rollup);
         }
         summaries.push(PartSummary {
             label: part.label.clone(),
