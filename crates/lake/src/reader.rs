@@ -320,6 +320,9 @@ struct BatchColumns<'a> {
     month_memo: Memo<i32, ledgerline_model::Month>,
     territory_memo: Memo<&'a str, Territory>,
     currency_memo: Memo<&'a str, Currency>,
+    /// Apart from `currency_memo`: a line's two currencies differ, and one memo would miss on
+    /// each.
+    original_currency_memo: Memo<&'a str, Currency>,
     upc_memo: Memo<&'a str, Icpn>,
     isrc_memo: Memo<&'a str, Isrc>,
     line_number: &'a arrow_array::UInt64Array,
@@ -409,6 +412,7 @@ impl<'a> BatchColumns<'a> {
             month_memo: Memo::new(),
             territory_memo: Memo::new(),
             currency_memo: Memo::new(),
+            original_currency_memo: Memo::new(),
             upc_memo: Memo::new(),
             isrc_memo: Memo::new(),
             line_number: typed(batch, path, LINE_NUMBER, |array| {
@@ -497,9 +501,14 @@ impl<'a> BatchColumns<'a> {
         (!array.is_null(row)).then(|| Decimal::from_scaled(array.value(row)))
     }
 
-    fn currency(&self, text: &'a str, row: usize, name: &str) -> Result<Currency, LakeError> {
-        self.currency_memo
-            .get(text, |text| Currency::parse(text))
+    fn currency(
+        &self,
+        memo: &Memo<&'a str, Currency>,
+        text: &'a str,
+        row: usize,
+        name: &str,
+    ) -> Result<Currency, LakeError> {
+        memo.get(text, |text| Currency::parse(text))
             .map_err(|error| self.invalid(row, name, error))
     }
 
@@ -550,9 +559,14 @@ impl<'a> BatchColumns<'a> {
         };
         self.required(self.net, row, NET)?;
         self.required(self.currency, row, CURRENCY)?;
-        let currency = self.currency(self.currency.value(row), row, CURRENCY)?;
+        let currency = self.currency(&self.currency_memo, self.currency.value(row), row, CURRENCY)?;
         let original_currency = match self.optional_text(self.original_currency, row) {
-            Some(text) => Some(self.currency(text, row, ORIGINAL_CURRENCY)?),
+            Some(text) => Some(self.currency(
+                &self.original_currency_memo,
+                text,
+                row,
+                ORIGINAL_CURRENCY,
+            )?),
             None => None,
         };
         Ok(SaleLine {
