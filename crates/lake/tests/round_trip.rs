@@ -24,11 +24,20 @@ fn write_and_publish(
     staged.publish().unwrap()
 }
 
+/// The import's lines, read both ways (iterating, and visiting one reused line), which must
+/// agree.
 fn read_all(lake: &std::path::Path, key: &str) -> Vec<SaleLine> {
-    read_import(lake, key)
+    let lines = read_import(lake, key)
         .unwrap()
         .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let mut visited = Vec::new();
+    read_import(lake, key)
         .unwrap()
+        .for_each_line(|line| visited.push(line.clone()))
+        .unwrap();
+    assert_eq!(visited, lines, "for_each_line and iterating differ");
+    lines
 }
 
 fn extreme_lines() -> Vec<SaleLine> {
@@ -198,6 +207,13 @@ fn a_damaged_part_is_an_error_naming_the_file() {
     let error = reader.next().unwrap().unwrap_err();
     assert!(error.to_string().contains("part-00000.parquet"), "{error}");
     assert!(reader.next().is_none());
+    let mut visited = 0;
+    let error = read_import(lake.path(), KEY_A)
+        .unwrap()
+        .for_each_line(|_| visited += 1)
+        .unwrap_err();
+    assert!(error.to_string().contains("part-00000.parquet"), "{error}");
+    assert_eq!(visited, 0);
 }
 
 #[test]
