@@ -25,7 +25,7 @@ pub mod tabular;
 pub mod xlsx;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use line::{SaleLine, Tier, UsageType};
+pub use line::{SaleLine, TextBuffers, Tier, UsageType};
 pub use summary::{CurrencyTotals, FormatId, ReportSummary, MAX_DIAGNOSTICS};
 
 /// Where parsed lines go. The importer writes them to the lake as they come, so a parser never

@@ -85,3 +85,36 @@ pub struct SaleLine {
     pub original_currency: Option<Currency>,
     pub fx_rate: Option<Decimal>,
 }
+
+/// The text fields of a sale line taken out of a line read before: reading lines one after
+/// another refills them instead of allocating eight strings per line.
+#[derive(Debug, Default)]
+pub struct TextBuffers {
+    pub service: String,
+    pub reported_upc: String,
+    pub reported_isrc: String,
+    pub catalog_number: String,
+    pub proprietary_id: String,
+    pub release_title: String,
+    pub track_title: String,
+    pub artist: String,
+}
+
+impl TextBuffers {
+    /// The buffers of `line`, or empty ones.
+    pub fn recycle(line: Option<SaleLine>) -> TextBuffers {
+        let Some(line) = line else {
+            return TextBuffers::default();
+        };
+        TextBuffers {
+            service: line.service,
+            reported_upc: line.reported_upc,
+            reported_isrc: line.reported_isrc,
+            catalog_number: line.catalog_number,
+            proprietary_id: line.proprietary_id,
+            release_title: line.release_title,
+            track_title: line.track_title,
+            artist: line.artist,
+        }
+    }
+}

@@ -14,7 +14,7 @@ use ledgerline_money::{Currency, Decimal, NumberStyle};
 use serde::Deserialize;
 
 use crate::date_pattern::{DatePattern, DateValue};
-use crate::line::{SaleLine, Tier, UsageType};
+use crate::line::{SaleLine, TextBuffers, Tier, UsageType};
 use crate::summary::FormatId;
 
 /// A mapping file as written.
@@ -530,38 +530,6 @@ impl Cells for [&str] {
 
     fn count(&self) -> usize {
         self.len()
-    }
-}
-
-/// The text fields of a sale line. Reading a report refills the buffers of the previous line
-/// instead of allocating eight strings per row.
-#[derive(Default)]
-struct TextBuffers {
-    service: String,
-    reported_upc: String,
-    reported_isrc: String,
-    catalog_number: String,
-    proprietary_id: String,
-    release_title: String,
-    track_title: String,
-    artist: String,
-}
-
-impl TextBuffers {
-    fn recycle(line: Option<SaleLine>) -> TextBuffers {
-        let Some(line) = line else {
-            return TextBuffers::default();
-        };
-        TextBuffers {
-            service: line.service,
-            reported_upc: line.reported_upc,
-            reported_isrc: line.reported_isrc,
-            catalog_number: line.catalog_number,
-            proprietary_id: line.proprietary_id,
-            release_title: line.release_title,
-            track_title: line.track_title,
-            artist: line.artist,
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type, UInt64Type};
 use arrow_array::{Array, Date32Array, Decimal128Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, SchemaRef};
-use ledgerline_formats::SaleLine;
+use ledgerline_formats::{SaleLine, TextBuffers};
 use ledgerline_model::{Icpn, Isrc, Territory};
 use ledgerline_money::{Currency, Decimal};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
@@ -129,25 +129,24 @@ impl std::fmt::Debug for ImportReader {
 }
 
 impl ImportReader {
-    /// Decodes the next batch into `buffered`; `Ok(false)` at the end of the import.
-    fn fill(&mut self) -> Result<bool, LakeError> {
+    /// The next decoded batch, with the file it is from and the row of that file its first line
+    /// is; `Ok(None)` at the end of the import.
+    fn next_batch(&mut self) -> Result<Option<(RecordBatch, PathBuf, u64)>, LakeError> {
         loop {
             let part = match self.current.as_mut() {
                 Some(part) => part,
                 None => match self.parts.next() {
-                    Some(path) => {
-                        self.current
-                            .insert(open_part(path, &self.expected, &self.import_key)?)
-                    }
-                    None => return Ok(false),
+                    Some(path) => self
+                        .current
+                        .insert(open_part(path, &self.expected, &self.import_key)?),
+                    None => return Ok(None),
                 },
             };
             match part.batches.next() {
                 Some(Ok(batch)) => {
-                    let lines = batch_to_lines(&batch, &part.path, part.rows_read)?;
-                    part.rows_read += u64::try_from(lines.len()).unwrap_or(u64::MAX);
-                    self.buffered = lines.into_iter();
-                    return Ok(true);
+                    let first_row = part.rows_read;
+                    part.rows_read += u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
+                    return Ok(Some((batch, part.path.clone(), first_row)));
                 }
                 Some(Err(source)) => {
                     return Err(LakeError::Arrow {
@@ -160,9 +159,16 @@ impl ImportReader {
             }
         }
     }
-}
 
-impl ImportReader {
+    /// Decodes the next batch into `buffered`; `Ok(false)` at the end of the import.
+    fn fill(&mut self) -> Result<bool, LakeError> {
+        let Some((batch, path, first_row)) = self.next_batch()? else {
+            return Ok(false);
+        };
+        self.buffered = batch_to_lines(&batch, &path, first_row)?.into_iter();
+        Ok(true)
+    }
+
     /// Hands every remaining line to `visit`, in order, each in the same reused line (no
     /// allocation per line, unlike iterating): for reading a whole import when the lines are
     /// not kept. Stops at the first problem, as iterating does.
@@ -171,36 +177,15 @@ impl ImportReader {
             visit(&line);
         }
         let mut recycled = None;
-        loop {
-            let part = match self.current.as_mut() {
-                Some(part) => part,
-                None => match self.parts.next() {
-                    Some(path) => self
-                        .current
-                        .insert(open_part(path, &self.expected, &self.import_key)?),
-                    None => return Ok(()),
-                },
-            };
-            match part.batches.next() {
-                Some(Ok(batch)) => {
-                    let columns = BatchColumns::new(&batch, &part.path, part.rows_read)?;
-                    for row in 0..batch.num_rows() {
-                        let line = columns.line(row, recycled.take())?;
-                        visit(&line);
-                        recycled = Some(line);
-                    }
-                    part.rows_read += u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
-                }
-                Some(Err(source)) => {
-                    return Err(LakeError::Arrow {
-                        action: "reading",
-                        path: part.path.clone(),
-                        source,
-                    });
-                }
-                None => self.current = None,
+        while let Some((batch, path, first_row)) = self.next_batch()? {
+            let columns = BatchColumns::new(&batch, &path, first_row)?;
+            for row in 0..batch.num_rows() {
+                let line = columns.line(row, recycled.take())?;
+                visit(&line);
+                recycled = Some(line);
             }
         }
+        Ok(())
     }
 }
 
@@ -515,7 +500,7 @@ impl<'a> BatchColumns<'a> {
     /// The line of `row`; `recycled` (a line read before) lends its text buffers.
     fn line(&self, row: usize, recycled: Option<SaleLine>) -> Result<SaleLine, LakeError> {
         use column::*;
-        let buffers = TextBuffers::of(recycled);
+        let buffers = TextBuffers::recycle(recycled);
         self.required(self.line_number, row, LINE_NUMBER)?;
         self.required(self.units, row, UNITS)?;
         let reporting_month = if self.reporting_month.is_null(row) {
@@ -606,36 +591,4 @@ fn batch_to_lines(
     (0..batch.num_rows())
         .map(|row| columns.line(row, None))
         .collect()
-}
-
-/// The text fields of a line read before, emptied of nothing yet: [`BatchColumns::text`]
-/// clears each before refilling it.
-#[derive(Default)]
-struct TextBuffers {
-    service: String,
-    reported_upc: String,
-    reported_isrc: String,
-    catalog_number: String,
-    proprietary_id: String,
-    release_title: String,
-    track_title: String,
-    artist: String,
-}
-
-impl TextBuffers {
-    fn of(line: Option<SaleLine>) -> TextBuffers {
-        let Some(line) = line else {
-            return TextBuffers::default();
-        };
-        TextBuffers {
-            service: line.service,
-            reported_upc: line.reported_upc,
-            reported_isrc: line.reported_isrc,
-            catalog_number: line.catalog_number,
-            proprietary_id: line.proprietary_id,
-            release_title: line.release_title,
-            track_title: line.track_title,
-            artist: line.artist,
-        }
-    }
 }
