@@ -588,16 +588,6 @@ mod tests {
     use super::*;
 
     fn split(text: &[u8], read_size: usize) -> Vec<(u64, Vec<String>)> {
-        /// Hands out at most `read_size` bytes per read, to cross buffer boundaries.
-        struct Trickle<'a>(&'a [u8], usize);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-                let count = self.1.min(buffer.len()).min(self.0.len());
-                buffer[..count].copy_from_slice(&self.0[..count]);
-                self.0 = &self.0[count..];
-                Ok(count)
-            }
-        }
         let mut splitter = RecordSplitter::new(Trickle(text, read_size), b',');
         let mut records = Vec::new();
         while let Some(record) = splitter.next_record().unwrap() {
