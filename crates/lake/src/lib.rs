@@ -86,7 +86,8 @@ pub use layout::{
 };
 pub use reader::{import_parts, import_row_count, read_import, ImportReader};
 pub use rollup::{
-    for_each_rollup_row, read_rollup, Identifiers, RollupBuilder, RollupKey, RollupRow, RollupSums,
+    for_each_rollup_row, read_rollup, Identifiers, RollupBuilder, RollupKey, RollupKeyIndex, RollupRow,
+    RollupSums,
     MAXIMUM_KEYS,
 };
 pub use schema::lake_schema;

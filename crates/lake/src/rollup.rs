@@ -92,6 +92,103 @@ impl RollupKey {
             identifiers: Identifiers::of(line),
         }
     }
+
+    /// Whether `line` is rolled up under this key: `RollupKey::of(line) == *self`, without
+    /// building the key.
+    pub fn is_key_of(&self, line: &SaleLine) -> bool {
+        let identifiers = &self.identifiers;
+        self.sale_month == line.sale_start.month()
+            && self.reporting_month == line.reporting_month
+            && self.territory == line.territory
+            && self.usage == line.usage.name()
+            && self.tier == line.tier.name()
+            && self.currency == line.currency
+            && self.original_currency == line.original_currency
+            && self.fx_rate == line.fx_rate
+            && self.service == line.service
+            && identifiers.isrc == line.isrc.as_ref().map_or("", Isrc::as_str)
+            && identifiers.upc == line.upc.as_ref().map_or("", Icpn::as_str)
+            && identifiers.catalog_number == line.catalog_number
+            && identifiers.proprietary_id == line.proprietary_id
+            && identifiers.reported_isrc == line.reported_isrc
+            && identifiers.reported_upc == line.reported_upc
+    }
+}
+
+/// Values kept by roll-up key and looked up by a line's key without building it (reading an
+/// import's lines against its roll-up costs no allocation per line). `S` hashes some of the
+/// key's fields; the others are compared.
+#[derive(Debug)]
+pub struct RollupKeyIndex<V, S = std::collections::hash_map::RandomState> {
+    buckets: HashMap<u64, Vec<(RollupKey, V)>, BuildHasherDefault<PassThrough>>,
+    hasher: S,
+}
+
+impl<V, S: std::hash::BuildHasher + Default> Default for RollupKeyIndex<V, S> {
+    fn default() -> Self {
+        RollupKeyIndex {
+            buckets: HashMap::default(),
+            hasher: S::default(),
+        }
+    }
+}
+
+impl<V, S: std::hash::BuildHasher> RollupKeyIndex<V, S> {
+    /// Adds `value` under `key` (a key given twice is kept twice; the first is found).
+    pub fn insert(&mut self, key: RollupKey, value: V) {
+        let identifiers = &key.identifiers;
+        let hash = self.hash(
+            key.sale_month,
+            &key.service,
+            key.territory,
+            &identifiers.isrc,
+            &identifiers.reported_isrc,
+            &identifiers.reported_upc,
+        );
+        self.buckets.entry(hash).or_default().push((key, value));
+    }
+
+    /// The value under the key of `line`.
+    pub fn get(&self, line: &SaleLine) -> Option<&V> {
+        let hash = self.hash(
+            line.sale_start.month(),
+            &line.service,
+            line.territory,
+            line.isrc.as_ref().map_or("", Isrc::as_str),
+            &line.reported_isrc,
+            &line.reported_upc,
+        );
+        self.buckets
+            .get(&hash)?
+            .iter()
+            .find(|(key, _)| key.is_key_of(line))
+            .map(|(_, value)| value)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.buckets.values().flatten().map(|(_, value)| value)
+    }
+
+    /// The fields that tell a track's lines apart.
+    fn hash(
+        &self,
+        month: Month,
+        service: &str,
+        territory: Territory,
+        isrc: &str,
+        reported_isrc: &str,
+        reported_upc: &str,
+    ) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = self.hasher.build_hasher();
+        month.hash(&mut hasher);
+        service.hash(&mut hasher);
+        territory.hash(&mut hasher);
+        isrc.hash(&mut hasher);
+        reported_isrc.hash(&mut hasher);
+        reported_upc.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 /// The sums of the lines under one key.

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ledgerline_formats::{LineSink, SaleLine};
-use ledgerline_lake::{read_rollup, LakeWriter, RollupBuilder, RollupSums};
+use ledgerline_lake::{read_rollup, LakeWriter, RollupBuilder, RollupKey, RollupKeyIndex, RollupSums};
 use ledgerline_money::Decimal;
 
 fn lines() -> Vec<SaleLine> {
@@ -147,4 +147,35 @@ fn roll_ups_of_chunks_absorbed_in_any_order_write_what_one_roll_up_writes() {
     }
     assert!(limited.gave_up());
     assert_eq!(limited.lines(), lines.len() as u64);
+}
+
+#[test]
+fn a_key_index_finds_each_line_by_its_key_and_nothing_else() {
+    let lines = lines();
+    let mut index: RollupKeyIndex<usize> = RollupKeyIndex::default();
+    let mut keys: Vec<RollupKey> = Vec::new();
+    for line in &lines {
+        let key = RollupKey::of(line);
+        if !keys.contains(&key) {
+            index.insert(key.clone(), keys.len());
+            keys.push(key);
+        }
+    }
+    for line in &lines {
+        let found = index.get(line).expect("every line's key is in the index");
+        assert_eq!(keys[*found], RollupKey::of(line));
+        assert!(keys[*found].is_key_of(line));
+    }
+    // A key field changed: another key; units are added up, not part of the key.
+    let changes: [(fn(&mut SaleLine), bool); 3] = [
+        (|line| line.service.push('x'), false),
+        (|line| line.catalog_number.push('x'), false),
+        (|line| line.units += 1_000_000, true),
+    ];
+    for (change, still_found) in changes {
+        let mut other = lines[1].clone();
+        change(&mut other);
+        assert_eq!(index.get(&other).is_some(), still_found, "{other:?}");
+    }
+    assert_eq!(index.values().count(), keys.len());
 }

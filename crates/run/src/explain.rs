@@ -12,9 +12,7 @@ use ledgerline_store::Ledger;
 use crate::error::RunError;
 use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
 use ledgerline_engine::{FastHash, ReceiptKey};
-use ledgerline_formats::SaleLine;
-use ledgerline_model::Territory;
-use ledgerline_lake::RollupKey;
+use ledgerline_lake::{RollupKey, RollupKeyIndex};
 
 /// Which figures to explain.
 #[derive(Clone, Debug, Default)]
@@ -106,23 +104,18 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
     for (import_id, key) in imports(ledger)? {
         // The import's roll-up names every key its lines have: an import none of whose keys is
         // behind the statement (another period, other tracks) is not read line by line.
-        let mut targets: HashMap<u64, Vec<(RollupKey, Vec<usize>)>, FastHash> = HashMap::default();
-        let mut any = false;
+        let mut targets: RollupKeyIndex<Vec<usize>, FastHash> = RollupKeyIndex::default();
         for (rollup_key, _) in ledgerline_lake::read_rollup(lake_root, &key)? {
             let indices = resolve(&rollup_key);
-            any |= !indices.is_empty();
-            targets.entry(key_hash(&rollup_key)).or_default().push((rollup_key, indices));
+            targets.insert(rollup_key, indices);
         }
-        if !any {
+        if targets.values().all(Vec::is_empty) {
             continue;
         }
         let file = names.get(&import_id).cloned().unwrap_or_default();
         let mut unknown = None;
         ledgerline_lake::read_import(lake_root, &key)?.for_each_line(|line| {
-            let found = targets
-                .get(&line_hash(line))
-                .and_then(|bucket| bucket.iter().find(|(rollup_key, _)| is_key_of(rollup_key, line)));
-            let Some((_, indices)) = found else {
+            let Some(indices) = targets.get(line) else {
                 // The roll-up counts every line, so this cannot happen unless the lake changed
                 // while it was read.
                 unknown.get_or_insert(line.line_number);
@@ -148,63 +141,6 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
     }
     let total = items.iter().map(|item| item.earning.amount).sum();
     Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items })
-}
-
-/// A hash of a roll-up key's fields, equal to [`line_hash`] of the lines rolled up under it.
-fn key_hash(key: &RollupKey) -> u64 {
-    let identifiers = &key.identifiers;
-    hash_fields(
-        key.sale_month,
-        &key.service,
-        key.territory,
-        &identifiers.isrc,
-        &identifiers.reported_isrc,
-        &identifiers.reported_upc,
-    )
-}
-
-fn line_hash(line: &SaleLine) -> u64 {
-    hash_fields(
-        line.sale_start.month(),
-        &line.service,
-        line.territory,
-        line.isrc.as_ref().map_or("", |isrc| isrc.as_str()),
-        &line.reported_isrc,
-        &line.reported_upc,
-    )
-}
-
-/// The fields that tell a track's lines apart (the others are compared by [`is_key_of`]).
-fn hash_fields(month: Month, service: &str, territory: Territory, isrc: &str, reported_isrc: &str, reported_upc: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut hasher = FastHash::default().build_hasher();
-    month.hash(&mut hasher);
-    service.hash(&mut hasher);
-    territory.hash(&mut hasher);
-    isrc.hash(&mut hasher);
-    reported_isrc.hash(&mut hasher);
-    reported_upc.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Whether `line` is rolled up under `key`: [`RollupKey::of`] without building it.
-fn is_key_of(key: &RollupKey, line: &SaleLine) -> bool {
-    let identifiers = &key.identifiers;
-    key.sale_month == line.sale_start.month()
-        && key.reporting_month == line.reporting_month
-        && key.territory == line.territory
-        && key.usage == line.usage.name()
-        && key.tier == line.tier.name()
-        && key.currency == line.currency
-        && key.original_currency == line.original_currency
-        && key.fx_rate == line.fx_rate
-        && key.service == line.service
-        && identifiers.isrc == line.isrc.as_ref().map_or("", |isrc| isrc.as_str())
-        && identifiers.upc == line.upc.as_ref().map_or("", |upc| upc.as_str())
-        && identifiers.catalog_number == line.catalog_number
-        && identifiers.proprietary_id == line.proprietary_id
-        && identifiers.reported_isrc == line.reported_isrc
-        && identifiers.reported_upc == line.reported_upc
 }
 
 /// What a statement line and a receipt must share for the receipt's report lines to be behind
