@@ -130,6 +130,33 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// Shown every byte of the stored file as a reading takes it, in order from the first, and then
+/// an empty slice once the reading has met the end of the file. The importer hashes the file this
+/// way while it parses it, instead of reading it a second time.
+pub struct RawTap(Box<dyn FnMut(&[u8]) + Send>);
+
+impl RawTap {
+    pub fn new(tap: impl FnMut(&[u8]) + Send + 'static) -> RawTap {
+        RawTap(Box::new(tap))
+    }
+}
+
+/// Shows every read to a [`RawTap`].
+struct TappedReader<R> {
+    inner: R,
+    tap: RawTap,
+}
+
+impl<R: Read> Read for TappedReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        if read > 0 || !buffer.is_empty() {
+            (self.tap.0)(&buffer[..read]);
+        }
+        Ok(read)
+    }
+}
+
 /// One report inside a file: the whole file, or one member of a ZIP.
 #[derive(Clone, Debug)]
 pub struct ReportPart {
@@ -308,14 +335,30 @@ impl ReportPart {
         self
     }
 
+    /// Whether an opening of the part reads the stored file from its first byte to its last, so
+    /// that a [`RawTap`] given to [`open_text_tapped`](ReportPart::open_text_tapped) sees the
+    /// whole file: a file read as it is or through gzip, not a ZIP member or a workbook.
+    pub fn reads_whole_file(&self) -> bool {
+        matches!(self.origin, Origin::Path(_)) && !self.xlsx
+    }
+
     fn open_bytes(&self) -> io::Result<Box<dyn Read + Send>> {
+        self.open_bytes_tapped(None)
+    }
+
+    fn open_bytes_tapped(&self, tap: Option<RawTap>) -> io::Result<Box<dyn Read + Send>> {
         let file = File::open(self.origin.path())?;
-        let stored: Box<dyn Read + Send> = match &self.progress {
-            Some(hook) => {
-                let total = file.metadata()?.len();
-                Box::new(CountingReader { inner: file, read_so_far: 0, total, hook: hook.clone() })
-            }
+        let total = match &self.progress {
+            Some(_) => file.metadata()?.len(),
+            None => 0,
+        };
+        let file: Box<dyn Read + Send> = match tap {
+            Some(tap) => Box::new(TappedReader { inner: file, tap }),
             None => Box::new(file),
+        };
+        let stored: Box<dyn Read + Send> = match &self.progress {
+            Some(hook) => Box::new(CountingReader { inner: file, read_so_far: 0, total, hook: hook.clone() }),
+            None => file,
         };
         Ok(if self.gzip {
             Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stored)))
@@ -351,23 +394,18 @@ impl ReportPart {
 
     /// The decoded text from the start: UTF-8, without BOM, streaming.
     pub fn open_text(&self) -> Result<Box<dyn BufRead + Send>, SourceError> {
-        let bytes = self.open_bytes().map_err(io_error(&self.label))?;
-        let decoder = self.encoding.encoding().new_decoder_without_bom_handling();
-        let reader = DecodingReader {
-            inner: bytes,
-            decoder,
-            input: vec![0; READ_BUFFER_BYTES],
-            input_start: 0,
-            input_end: 0,
-            skip_bom: self.encoding.bom_length(),
-            finished: false,
-            lines_seen: 1,
-            gzip: self.gzip,
-            encoding: self.encoding,
-            pending: [0; 64],
-            pending_start: 0,
-            pending_end: 0,
-        };
+        self.open_text_with(None)
+    }
+
+    /// [`open_text`](ReportPart::open_text), with every byte of the stored file shown to `tap`
+    /// as it is read (see [`reads_whole_file`](ReportPart::reads_whole_file)).
+    pub fn open_text_tapped(&self, tap: RawTap) -> Result<Box<dyn BufRead + Send>, SourceError> {
+        self.open_text_with(Some(tap))
+    }
+
+    fn open_text_with(&self, tap: Option<RawTap>) -> Result<Box<dyn BufRead + Send>, SourceError> {
+        let bytes = self.open_bytes_tapped(tap).map_err(io_error(&self.label))?;
+        let reader = DecodingReader::new(bytes, self.encoding, self.gzip);
         Ok(Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, reader)))
     }
 }
@@ -390,25 +428,53 @@ struct DecodingReader {
     pending: [u8; 64],
     pending_start: usize,
     pending_end: usize,
+    /// UTF-8 read straight into the caller's buffer: the bytes of a character the last read
+    /// cut off, handed out with the next.
+    cut_character: [u8; 4],
+    cut_character_length: usize,
 }
 
 impl DecodingReader {
+    fn new(inner: Box<dyn Read + Send>, encoding: TextEncoding, gzip: bool) -> DecodingReader {
+        let passes_through = matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8WithBom);
+        DecodingReader {
+            inner,
+            decoder: encoding.encoding().new_decoder_without_bom_handling(),
+            input: if passes_through { Vec::new() } else { vec![0; READ_BUFFER_BYTES] },
+            input_start: 0,
+            input_end: 0,
+            skip_bom: encoding.bom_length(),
+            finished: false,
+            lines_seen: 1,
+            gzip,
+            encoding,
+            pending: [0; 64],
+            pending_start: 0,
+            pending_end: 0,
+            cut_character: [0; 4],
+            cut_character_length: 0,
+        }
+    }
+
+    /// Reads stored (decompressed) bytes, naming a truncated gzip stream.
+    fn read_inner(inner: &mut (dyn Read + Send), gzip: bool, lines_seen: u64, buffer: &mut [u8]) -> io::Result<usize> {
+        match inner.read(buffer) {
+            Ok(read) => Ok(read),
+            Err(error) if gzip && error.kind() == io::ErrorKind::UnexpectedEof => Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the gzip stream is truncated after line {lines_seen} (the file was cut short)"),
+            )),
+            Err(error) => Err(error),
+        }
+    }
+
     fn fill_input(&mut self) -> io::Result<bool> {
         if self.input_start > 0 {
             self.input.copy_within(self.input_start..self.input_end, 0);
             self.input_end -= self.input_start;
             self.input_start = 0;
         }
-        let read = match self.inner.read(&mut self.input[self.input_end..]) {
-            Ok(read) => read,
-            Err(error) if self.gzip && error.kind() == io::ErrorKind::UnexpectedEof => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("the gzip stream is truncated after line {} (the file was cut short)", self.lines_seen),
-                ))
-            }
-            Err(error) => return Err(error),
-        };
+        let read = Self::read_inner(&mut *self.inner, self.gzip, self.lines_seen, &mut self.input[self.input_end..])?;
         self.input_end += read;
         if self.skip_bom > 0 && self.input_end >= self.skip_bom {
             self.input_start = self.skip_bom;
@@ -419,8 +485,73 @@ impl DecodingReader {
 }
 
 impl DecodingReader {
+    fn malformed(&self) -> io::Error {
+        let name = match self.encoding {
+            TextEncoding::Utf16LeWithBom | TextEncoding::Utf16BeWithBom => "UTF-16",
+            _ => "UTF-8",
+        };
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("line {}: invalid {name}: the file switches encoding or is damaged", self.lines_seen),
+        )
+    }
+
+    /// UTF-8 needs no decoding, only checking: it is read straight into `output` (at least 16
+    /// bytes long) and checked there, which saves copying every byte through the decoder.
+    /// A character cut by the end of a read is held back for the next. 0 means the end.
+    fn pass_utf8_into(&mut self, output: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.finished {
+                return Ok(0);
+            }
+            let carried = std::mem::take(&mut self.cut_character_length);
+            output[..carried].copy_from_slice(&self.cut_character[..carried]);
+            let read = Self::read_inner(&mut *self.inner, self.gzip, self.lines_seen, &mut output[carried..])?;
+            let mut length = carried + read;
+            if self.skip_bom > 0 {
+                let skipped = self.skip_bom.min(length);
+                output.copy_within(skipped..length, 0);
+                length -= skipped;
+                self.skip_bom -= skipped;
+                if read > 0 && length == 0 {
+                    continue;
+                }
+            }
+            if read == 0 {
+                self.finished = true;
+                if length > 0 {
+                    // A character cut by the end of the file.
+                    return Err(self.malformed());
+                }
+                return Ok(0);
+            }
+            let valid = match simdutf8::compat::from_utf8(&output[..length]) {
+                Ok(_) => length,
+                Err(error) => {
+                    let valid = error.valid_up_to();
+                    self.lines_seen += memchr::memchr_iter(b'\n', &output[..valid]).count() as u64;
+                    if error.error_len().is_some() {
+                        return Err(self.malformed());
+                    }
+                    let cut = length - valid;
+                    self.cut_character[..cut].copy_from_slice(&output[valid..length]);
+                    self.cut_character_length = cut;
+                    if valid == 0 {
+                        continue;
+                    }
+                    return Ok(valid);
+                }
+            };
+            self.lines_seen += memchr::memchr_iter(b'\n', &output[..valid]).count() as u64;
+            return Ok(valid);
+        }
+    }
+
     /// Decodes the next stretch of input into `output` (at least 16 bytes long); 0 means the end.
     fn decode_into(&mut self, output: &mut [u8]) -> io::Result<usize> {
+        if matches!(self.encoding, TextEncoding::Utf8 | TextEncoding::Utf8WithBom) {
+            return self.pass_utf8_into(output);
+        }
         loop {
             if self.finished {
                 return Ok(0);
@@ -431,16 +562,7 @@ impl DecodingReader {
             self.input_start += read;
             self.lines_seen += memchr::memchr_iter(b'\n', &output[..written]).count() as u64;
             match result {
-                DecoderResult::Malformed(_, _) => {
-                    let name = match self.encoding {
-                        TextEncoding::Utf16LeWithBom | TextEncoding::Utf16BeWithBom => "UTF-16",
-                        _ => "UTF-8",
-                    };
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("line {}: invalid {name}: the file switches encoding or is damaged", self.lines_seen),
-                    ));
-                }
+                DecoderResult::Malformed(_, _) => return Err(self.malformed()),
                 DecoderResult::InputEmpty if at_end => {
                     self.finished = true;
                     return Ok(written);
@@ -588,5 +710,114 @@ mod tests {
 
         let not_zip = write(folder.path(), "fake.zip", b"PK\x03\x04garbage");
         assert!(open_report(&not_zip, "fake.zip").unwrap_err().to_string().starts_with("fake.zip: not a ZIP archive that can be read"));
+    }
+
+    /// Hands out at most `step` bytes per read.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let count = buffer.len().min(self.step).min(self.bytes.len() - self.at);
+            buffer[..count].copy_from_slice(&self.bytes[self.at..self.at + count]);
+            self.at += count;
+            Ok(count)
+        }
+    }
+
+    /// UTF-8 is checked in the caller's buffer, not decoded: the text and the errors (with
+    /// their line) are those of the decoder, whatever the reads' sizes and wherever a
+    /// character, the BOM or a bad byte falls.
+    #[test]
+    fn utf8_read_in_place_agrees_with_the_decoder() {
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"a".to_vec(),
+            "Caf\u{e9},1\r\nna\u{ef}ve \u{1F3B5} \u{20AC}9\n".repeat(7).into_bytes(),
+            b"\xEF\xBB\xBF".to_vec(),
+            b"\xEF\xBB\xBFx\n\xC3\xA9\n".to_vec(),
+        ];
+        let valid = "ab\n\u{e9}\u{20AC}\n\u{1F3B5}c\n".repeat(3).into_bytes();
+        for position in 0..=valid.len() {
+            for bad in [&b"\xFF"[..], b"\xC3", b"\xE2\x82", b"\xF0\x9F\x8E", b"\xED\xA0\x80", b"\xC0\xAF"] {
+                let mut text = valid[..position].to_vec();
+                text.extend_from_slice(bad);
+                text.extend_from_slice(&valid[position..]);
+                texts.push(text.clone());
+                texts.push(text[..position + bad.len()].to_vec());
+            }
+        }
+        for text in &texts {
+            let encoding = if text.starts_with(b"\xEF\xBB\xBF") { TextEncoding::Utf8WithBom } else { TextEncoding::Utf8 };
+            let body = &text[encoding.bom_length()..];
+            let expected = match std::str::from_utf8(body) {
+                Ok(decoded) => Ok(decoded.as_bytes().to_vec()),
+                Err(error) => {
+                    let line = 1 + memchr::memchr_iter(b'\n', &body[..error.valid_up_to()]).count();
+                    Err(format!("line {line}: invalid UTF-8: the file switches encoding or is damaged"))
+                }
+            };
+            // The decoder agrees on what is valid.
+            assert_eq!(
+                UTF_8.decode_without_bom_handling_and_without_replacement(body).is_some(),
+                expected.is_ok(),
+                "{text:?}"
+            );
+            for step in [1, 2, 3, 5, 7, 64, 1 << 20] {
+                for buffer_size in [16, 17, 31, 4096] {
+                    let inner = Trickle { bytes: text.clone(), at: 0, step };
+                    let mut reader = DecodingReader::new(Box::new(inner), encoding, false);
+                    let mut got = Vec::new();
+                    let mut buffer = vec![0u8; buffer_size];
+                    let result = loop {
+                        match reader.read(&mut buffer) {
+                            Ok(0) => break Ok(got),
+                            Ok(read) => got.extend_from_slice(&buffer[..read]),
+                            Err(error) => break Err(error.to_string()),
+                        }
+                    };
+                    assert_eq!(result, expected, "{text:?} step {step} buffer {buffer_size}");
+                }
+            }
+        }
+    }
+
+    /// A tap sees the stored file's bytes, all of them and in order, then an empty slice at the
+    /// end: the file as it is, or compressed for a gzip file; ZIP members are not the file.
+    #[test]
+    fn a_tap_sees_every_byte_of_the_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let text = "title,amount\n".repeat(50_000).into_bytes();
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(&text).unwrap();
+        let mut bommed = b"\xEF\xBB\xBF".to_vec();
+        bommed.extend_from_slice(&text);
+        for (name, stored) in [("plain.csv", text.clone()), ("bom.csv", bommed), ("packed.csv.gz", gzip.finish().unwrap())] {
+            let path = write(folder.path(), name, &stored);
+            let parts = open_report(&path, name).unwrap();
+            assert!(parts[0].reads_whole_file());
+            let seen = Arc::new(std::sync::Mutex::new((Vec::new(), 0usize)));
+            let record = Arc::clone(&seen);
+            let tap = RawTap::new(move |bytes| {
+                let mut seen = record.lock().unwrap();
+                seen.0.extend_from_slice(bytes);
+                seen.1 += usize::from(bytes.is_empty());
+            });
+            let mut read = Vec::new();
+            parts[0].open_text_tapped(tap).unwrap().read_to_end(&mut read).unwrap();
+            assert_eq!(read, text, "{name}");
+            let seen = seen.lock().unwrap();
+            assert!(seen.0 == stored, "{name}: the tap saw {} of {} bytes", seen.0.len(), stored.len());
+            assert!(seen.1 >= 1, "{name}: the end was not shown");
+        }
+        let zip_path = folder.path().join("statement.zip");
+        let mut archive = zip::ZipWriter::new(File::create(&zip_path).unwrap());
+        archive.start_file("one.csv", zip::write::SimpleFileOptions::default()).unwrap();
+        archive.write_all(b"x\n1\n").unwrap();
+        archive.finish().unwrap();
+        assert!(!open_report(&zip_path, "statement.zip").unwrap()[0].reads_whole_file());
     }
 }

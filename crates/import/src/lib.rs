@@ -1,8 +1,9 @@
 //! Importing sales reports into a Ledgerline home.
 //!
 //! For each file: hash its bytes (the import's identity), stop if that content is already
-//! imported (a file whose size no import has cannot be one, and is hashed on another thread
-//! while it is read: see `Hashing`), recognise and parse every part (`formats`), count how many lines match the catalog,
+//! imported (a file whose size no import has cannot be one, and is hashed while it is read,
+//! from the bytes the reading takes: see `Hashing`), recognise and parse every part
+//! (`formats`), count how many lines match the catalog,
 //! write the lines to a staging folder of the lake, then publish the folder and commit the import
 //! record in one database transaction. A file with bad rows is refused whole unless the caller
 //! asks to skip them, in which case the rejected rows are recorded with their reasons.
@@ -19,11 +20,12 @@ pub mod suspense;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ledgerline_formats::registry::Registry;
 use ledgerline_formats::report::{self, PartSummary, ReadError};
-use ledgerline_formats::source::open_report;
+use ledgerline_formats::source::{open_report, RawTap};
 use ledgerline_formats::tabular::{self, ChunkSink};
 use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
 use ledgerline_lake::{BatchBuilder, Batches, LakeError, LakeWriter, PendingKey, RollupBuilder};
@@ -171,24 +173,42 @@ fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError
         size += read as u64;
         hasher.update(&buffer[..read]);
     }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    Ok((hex, size))
+    Ok((hex(&hasher.finalize()), size))
 }
 
-/// The SHA-256 of the file being imported, its identity. When no import has the file's size
-/// it cannot be one of them, and the hash is computed on a thread of its own while the file
-/// is read (the lake writer learns the key through a [`PendingKey`]); otherwise it is
-/// computed first, so that content already imported is recognised before it is read.
+/// The SHA-256 of the file being imported, its identity. When some import has the file's
+/// size it is computed first, so that content already imported is recognised before it is
+/// read. Otherwise the file cannot be one of them, and the hash is computed while the file is
+/// read (the lake writer learns the key through a [`PendingKey`]): by the reading itself,
+/// from the bytes it takes (a [`RawTap`]), when one reading of a delimited text takes the
+/// whole file; else on a thread of its own, which reads the file a second time.
 enum Hashing {
     Done(String, u64),
+    /// Not started yet: [`begin`](Hashing::begin) chooses how.
+    Pending(KeyGuard, PathBuf),
     Running {
-        key: PendingKey,
+        key: KeyGuard,
         thread: std::thread::JoinHandle<Result<(String, u64), ImportError>>,
     },
+    Tapped {
+        key: KeyGuard,
+        state: Arc<Mutex<TapState>>,
+        /// Taken by the one reading that hashes.
+        tap: Option<RawTap>,
+        path: PathBuf,
+    },
+}
+
+/// What a [`RawTap`] hashed: the file's bytes from the first, and whether it saw the end.
+#[derive(Default)]
+struct TapState {
+    hasher: Sha256,
+    bytes: u64,
+    ended: bool,
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 impl Hashing {
@@ -208,14 +228,53 @@ impl Hashing {
             let (content_sha256, byte_size) = sha256_of_file(path, label)?;
             return Ok(Hashing::Done(content_sha256, byte_size));
         }
-        let key = PendingKey::new();
+        Ok(Hashing::Pending(KeyGuard(PendingKey::new()), path.to_path_buf()))
+    }
+
+    /// Starts hashing a file whose hash is not known yet: from the bytes the reading takes
+    /// when a single delimited text is read from the file's first byte to its last (the usual
+    /// report), else on a thread.
+    fn begin(
+        self,
+        path: &Path,
+        label: &str,
+        parts: &[ledgerline_formats::source::ReportPart],
+        detections: &[report::Detection],
+    ) -> Result<Hashing, ImportError> {
+        let Hashing::Pending(key, _) = self else {
+            return Ok(self);
+        };
+        let read_whole_by_one_reading = matches!(
+            (parts, detections),
+            ([part], [report::Detection { layout: report::Layout::Table { .. }, .. }])
+                if part.reads_whole_file()
+        );
+        if read_whole_by_one_reading {
+            let state = Arc::new(Mutex::new(TapState::default()));
+            let fed = Arc::clone(&state);
+            let tap = RawTap::new(move |bytes: &[u8]| {
+                let mut state = fed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if bytes.is_empty() {
+                    state.ended = true;
+                } else {
+                    state.hasher.update(bytes);
+                    state.bytes += bytes.len() as u64;
+                }
+            });
+            return Ok(Hashing::Tapped {
+                key,
+                state,
+                tap: Some(tap),
+                path: path.to_path_buf(),
+            });
+        }
         let (thread_key, thread_path, thread_label) =
-            (key.clone(), path.to_path_buf(), label.to_string());
+            (key.0.clone(), path.to_path_buf(), label.to_string());
         let thread = std::thread::Builder::new()
             .name("import-sha256".to_string())
             .spawn(move || {
                 // Set whatever happens, or the lake writer would wait for it.
-                let unset = SetOnDrop(thread_key);
+                let unset = KeyGuard(thread_key);
                 let hashed = sha256_of_file(&thread_path, &thread_label);
                 unset.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
                 hashed
@@ -230,11 +289,21 @@ impl Hashing {
     fn key(&self) -> PendingKey {
         match self {
             Hashing::Done(content_sha256, _) => PendingKey::known(content_sha256),
-            Hashing::Running { key, .. } => key.clone(),
+            Hashing::Pending(key, _) | Hashing::Running { key, .. } | Hashing::Tapped { key, .. } => {
+                key.0.clone()
+            }
         }
     }
 
-    /// The hash and the size hashed.
+    /// The tap for the one reading that hashes the file, the first time it is asked for.
+    fn take_tap(&mut self) -> Option<RawTap> {
+        match self {
+            Hashing::Tapped { tap, .. } => tap.take(),
+            _ => None,
+        }
+    }
+
+    /// The hash and the size hashed; the pending key is given them.
     fn finish(self, label: &str) -> Result<(String, u64), ImportError> {
         match self {
             Hashing::Done(content_sha256, byte_size) => Ok((content_sha256, byte_size)),
@@ -244,14 +313,34 @@ impl Hashing {
                     source: std::io::Error::other("the SHA-256 thread failed"),
                 })
             }),
+            Hashing::Tapped {
+                key, state, path, ..
+            } => {
+                let tapped = std::mem::take(
+                    &mut *state.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+                );
+                // A reading that stopped early (read again in order) did not see it all.
+                let hashed = if tapped.ended {
+                    Ok((hex(&tapped.hasher.finalize()), tapped.bytes))
+                } else {
+                    sha256_of_file(&path, label)
+                };
+                key.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
+                hashed
+            }
+            Hashing::Pending(key, path) => {
+                let hashed = sha256_of_file(&path, label);
+                key.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
+                hashed
+            }
         }
     }
 }
 
 /// Gives a [`PendingKey`] no key when dropped before it was given one.
-struct SetOnDrop(PendingKey);
+struct KeyGuard(PendingKey);
 
-impl Drop for SetOnDrop {
+impl Drop for KeyGuard {
     fn drop(&mut self) {
         self.0.set(None);
     }
@@ -377,6 +466,7 @@ fn read_into_lake_in_parallel(
     parts: &[ledgerline_formats::source::ReportPart],
     detections: &[report::Detection],
     sink: &mut MatchingSink,
+    mut tap: Option<RawTap>,
 ) -> Result<Option<Vec<PartSummary>>, ImportError> {
     let mut summaries = Vec::with_capacity(parts.len());
     for (part, detection) in parts.iter().zip(detections) {
@@ -397,7 +487,11 @@ fn read_into_lake_in_parallel(
                 unmatched: 0,
             });
         }
-        let text = part.open_text().map_err(ImportError::Source)?;
+        let text = match tap.take() {
+            Some(tap) => part.open_text_tapped(tap),
+            None => part.open_text(),
+        }
+        .map_err(ImportError::Source)?;
         let lake = &mut sink.lake;
         let read = tabular::read_rows_parallel(text, &part.label, mapping, shape, workers, |batches| {
             lake.write_batches(batches)
@@ -467,6 +561,8 @@ pub fn import_file(
                 .map_err(ImportError::from_read)?,
         );
     }
+    let mut hashing = hashing.begin(path, label, &parts, &detections)?;
+    let tap = hashing.take_tap();
     let new_sink = || -> Result<MatchingSink, ImportError> {
         Ok(MatchingSink {
             catalog: Matcher::new(catalog),
@@ -477,7 +573,7 @@ pub fn import_file(
         })
     };
     let mut sink = new_sink()?;
-    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink)? {
+    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink, tap)? {
         Some(summaries) => summaries,
         None => {
             // A quoted line break across chunks, or an error: read it all again in order

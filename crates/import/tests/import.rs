@@ -254,3 +254,58 @@ fn a_truncated_xlsx_statement_is_refused_naming_the_file_and_nothing_is_stored()
     let (error, _) = refusal(&mut home, "amuse-cut.xlsx", &bytes[..bytes.len() / 2]);
     assert!(error.starts_with("amuse-cut.xlsx: a damaged XLSX workbook that cannot be read (truncated or corrupt)"), "{error}");
 }
+
+/// The import's identity is the SHA-256 of the file's bytes however the file is read: hashed
+/// from the bytes the parallel reading takes (as it is, with a BOM, gzip-compressed), or on
+/// its own when that reading gives up before the end and the file is read again in order (here
+/// a quoted title full of line breaks lies where the text is cut into chunks).
+#[test]
+fn the_identity_is_the_files_sha256_however_it_is_read() {
+    let header = "Sale ID,Sale Start date,Sale End date,DSP,Sale Store Name,Sale Type,Sale User Type,Territory,Product UPC,Product Reference,Product Catalog Number,Product Label,Product Artist,Product Title,Asset Artist,Asset Title,Asset Version,Asset Duration,Asset ISRC,Asset Reference,Asset/Product,Product Quantity,Asset Quantity,Original Gross Income,Original currency,Exchange Rate,Converted Gross Income,Contract deal term,Reported Royalty,Currency,Report Run ID,Report ID\n";
+    let row = |id: usize, title: &str| {
+        format!("{id},2026-01-01,2026-01-31,Deezer,Deezer Free,Stream,Free,DE,3745882810046,7000000,LBR001,Last Ballroom Records,Bram Weber,Signal of Parade,Bram Weber,{title},,162,FRERZ1200163,9000700,Asset,0,71,0.09599200,EUR,1.000000,0.09599200,85%,0.08159320,EUR,42602,902602\n")
+    };
+    let small: String = std::iter::once(header.to_string()).chain((0..40).map(|id| row(id, "The Horizon"))).collect();
+    let mut bommed = b"\xEF\xBB\xBF".to_vec();
+    bommed.extend_from_slice(small.as_bytes());
+    let mut large = header.to_string();
+    let mut id = 0;
+    while large.len() < 2 * 1024 * 1024 - 2_000 {
+        large.push_str(&row(id, "The Horizon"));
+        id += 1;
+    }
+    let broken_title = format!("\"{}\"", "verse\n".repeat(1_000));
+    large.push_str(&row(id, &broken_title));
+    // Chunks beyond the cut are read ahead while the first is parsed: far enough that the
+    // reading gives up before it has seen the whole file.
+    let large_lines = id + 2 + 45_000;
+    for id in id + 1..large_lines {
+        large.push_str(&row(id, "The Horizon"));
+    }
+    let sha256 = |bytes: &[u8]| -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    };
+    let mut home = Home::new();
+    for (name, bytes, lines) in [
+        ("plain.csv", small.as_bytes().to_vec(), 40),
+        ("bom.csv", bommed, 40),
+        ("small.csv.gz", gzip(small.as_bytes()), 40),
+        ("packed.csv.gz", gzip(large.as_bytes()), large_lines as u64),
+        ("broken.csv", large.as_bytes().to_vec(), large_lines as u64),
+    ] {
+        let path = home.write(name, &bytes);
+        let imported = home.import(&path, &ImportOptions::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(imported.status, ImportStatus::Imported, "{name}");
+        assert_eq!(imported.content_sha256, sha256(&bytes), "{name}");
+        assert_eq!(imported.lines, lines, "{name}");
+        assert_eq!(ledgerline_lake::import_row_count(&home.lake(), &imported.content_sha256).unwrap(), lines, "{name}");
+        let again = home.import(&path, &ImportOptions::default()).unwrap();
+        assert_eq!(again.status, ImportStatus::AlreadyImported, "{name}");
+    }
+    let path = home.write("broken.csv", large.as_bytes());
+    let import = home.import(&path, &ImportOptions::default()).unwrap();
+    let broken = home.lines(&import);
+    // Titles are kept with their line breaks (trimmed at the ends, like every field).
+    assert!(broken.iter().any(|line| line.track_title == "verse\n".repeat(1_000).trim_end()));
+}

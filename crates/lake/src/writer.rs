@@ -5,6 +5,7 @@
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
@@ -69,10 +70,12 @@ impl Default for WriterOptions {
 }
 
 /// The key of an import being written, which may become known only while it is written: the
-/// importer hashes a file on one thread while the others read it, so that the SHA-256 pass
-/// does not hold up the parsing. The encoder thread writes the key into each part file's
-/// footer when it closes the part (waiting for it if need be: hashing is many times faster
-/// than reading), and [`LakeWriter::finish`] names the staged import with it.
+/// importer hashes a file while reading it, so that the SHA-256 pass does not hold up the
+/// parsing. The encoder thread writes the key into each part file's footer when it closes the
+/// part; a part that is full before the key is known is kept open (flushed, holding only its
+/// footer metadata) until the key comes or the writer finishes, so that the encoder never
+/// waits for a key the reading has yet to produce. [`LakeWriter::finish`] names the staged
+/// import with it.
 #[derive(Clone, Debug, Default)]
 pub struct PendingKey(Arc<OnceLock<Option<String>>>);
 
@@ -99,6 +102,11 @@ impl PendingKey {
     /// The key, waiting until it is set.
     fn wait(&self) -> Option<&str> {
         self.0.wait().as_deref()
+    }
+
+    /// Whether the key (or its absence) is known yet.
+    fn is_set(&self) -> bool {
+        self.0.get().is_some()
     }
 }
 
@@ -146,17 +154,31 @@ const BATCHES_IN_FLIGHT: usize = 2;
 struct Encoder {
     batches: SyncSender<RecordBatch>,
     thread: JoinHandle<Result<usize, LakeError>>,
+    /// Set before the channel is closed when the import is being thrown away: the encoder
+    /// then drops its parts without waiting for a key.
+    abandoned: Arc<AtomicBool>,
 }
 
 impl Encoder {
     fn start(parts: PartFiles) -> Result<Encoder, LakeError> {
         let staging_dir = parts.staging_dir.clone();
+        let abandoned = parts.abandoned.clone();
         let (batches, received) = sync_channel::<RecordBatch>(BATCHES_IN_FLIGHT);
         let thread = std::thread::Builder::new()
             .name("lake-encoder".to_string())
             .spawn(move || parts.write_all(received))
             .map_err(LakeError::io("start the Parquet encoder for", staging_dir))?;
-        Ok(Encoder { batches, thread })
+        Ok(Encoder {
+            batches,
+            thread,
+            abandoned,
+        })
+    }
+
+    /// Stops the encoder without finishing its parts (they are being thrown away).
+    fn abandon(self, staging_dir: &Path) {
+        self.abandoned.store(true, Ordering::SeqCst);
+        let _ = self.finish(staging_dir);
     }
 
     /// Waits for every batch to be written and the last part closed; returns the number of
@@ -179,7 +201,10 @@ struct PartFiles {
     properties: WriterPropertiesPtr,
     part_bytes: u64,
     part: Option<Part>,
-    closed_parts: usize,
+    /// Full parts waiting for the import key to be closed with it (see [`PendingKey`]).
+    unfinished: Vec<Part>,
+    opened_parts: usize,
+    abandoned: Arc<AtomicBool>,
 }
 
 #[derive(Debug)]
@@ -195,11 +220,17 @@ impl PartFiles {
         for batch in batches {
             self.write(&batch)?;
         }
-        if self.part.is_none() && self.closed_parts == 0 {
+        if self.abandoned.load(Ordering::SeqCst) {
+            return Ok(0);
+        }
+        if self.part.is_none() && self.opened_parts == 0 {
             self.open_part()?;
         }
-        self.close_part()?;
-        Ok(self.closed_parts)
+        if let Some(part) = self.part.take() {
+            self.unfinished.push(part);
+        }
+        self.close_unfinished()?;
+        Ok(self.opened_parts)
     }
 
     /// Hands a batch to Parquet, then closes the part if it has grown past the part size
@@ -218,13 +249,22 @@ impl PartFiles {
             .map_err(LakeError::parquet("writing", &part.path))?;
         let part_bytes = u64::try_from(part.writer.bytes_written()).unwrap_or(u64::MAX);
         if part_bytes >= self.part_bytes {
-            self.close_part()?;
+            if let Some(mut part) = self.part.take() {
+                // Its row group goes to the file now; only the footer waits for the key.
+                part.writer
+                    .flush()
+                    .map_err(LakeError::parquet("writing", &part.path))?;
+                self.unfinished.push(part);
+            }
+        }
+        if !self.unfinished.is_empty() && self.import_key.is_set() {
+            self.close_unfinished()?;
         }
         Ok(())
     }
 
     fn open_part(&mut self) -> Result<(), LakeError> {
-        let path = self.staging_dir.join(part_file_name(self.closed_parts));
+        let path = self.staging_dir.join(part_file_name(self.opened_parts));
         let file = File::options()
             .write(true)
             .create_new(true)
@@ -234,27 +274,28 @@ impl PartFiles {
             ArrowWriter::try_new(file, self.schema.clone(), Some((*self.properties).clone()))
                 .map_err(LakeError::parquet("starting", &path))?;
         self.part = Some(Part { path, writer });
+        self.opened_parts += 1;
         Ok(())
     }
 
-    fn close_part(&mut self) -> Result<(), LakeError> {
-        let Some(mut part) = self.part.take() else {
-            return Ok(());
-        };
-        if let Some(import_key) = self.import_key.wait() {
-            part.writer.append_key_value_metadata(KeyValue::new(
-                IMPORT_KEY_KEY.to_string(),
-                import_key.to_string(),
-            ));
+    /// Closes the full parts with the import key in their footers, waiting for the key.
+    fn close_unfinished(&mut self) -> Result<(), LakeError> {
+        let import_key = self.import_key.wait();
+        for mut part in self.unfinished.drain(..) {
+            if let Some(import_key) = import_key {
+                part.writer.append_key_value_metadata(KeyValue::new(
+                    IMPORT_KEY_KEY.to_string(),
+                    import_key.to_string(),
+                ));
+            }
+            part.writer
+                .finish()
+                .map_err(LakeError::parquet("closing", &part.path))?;
+            part.writer
+                .inner()
+                .sync_all()
+                .map_err(LakeError::io("fsync", &part.path))?;
         }
-        part.writer
-            .finish()
-            .map_err(LakeError::parquet("closing", &part.path))?;
-        part.writer
-            .inner()
-            .sync_all()
-            .map_err(LakeError::io("fsync", &part.path))?;
-        self.closed_parts += 1;
         Ok(())
     }
 }
@@ -270,6 +311,15 @@ impl LakeWriter {
     /// [`PendingKey`]); the staging folder is `.staging/<64 zeros>-<pid>-<counter>/`.
     pub fn create_pending(lake_root: &Path, import_key: PendingKey) -> Result<LakeWriter, LakeError> {
         LakeWriter::start(lake_root, import_key, WriterOptions::default())
+    }
+
+    /// [`create_pending`](LakeWriter::create_pending) with explicit sizes.
+    pub fn create_pending_with(
+        lake_root: &Path,
+        import_key: PendingKey,
+        options: WriterOptions,
+    ) -> Result<LakeWriter, LakeError> {
+        LakeWriter::start(lake_root, import_key, options)
     }
 
     /// [`create`](LakeWriter::create) with explicit sizes.
@@ -332,7 +382,9 @@ impl LakeWriter {
             properties: Arc::new(properties),
             part_bytes: options.part_bytes,
             part: None,
-            closed_parts: 0,
+            unfinished: Vec::new(),
+            opened_parts: 0,
+            abandoned: Arc::new(AtomicBool::new(false)),
         };
         parts.open_part()?;
         writer.encoder = Some(Encoder::start(parts)?);
@@ -498,7 +550,7 @@ impl Drop for LakeWriter {
             // Stop the encoder and let it close its file handle before removing the folder
             // (required on Windows), ignoring errors: the folder is being thrown away.
             if let Some(encoder) = self.encoder.take() {
-                let _ = encoder.finish(&self.staging_dir);
+                encoder.abandon(&self.staging_dir);
             }
             let _ = fs::remove_dir_all(&self.staging_dir);
         }

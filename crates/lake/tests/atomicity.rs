@@ -8,7 +8,7 @@ use common::*;
 use ledgerline_formats::LineSink;
 use ledgerline_lake::{
     import_path, is_published, list_imports, read_import, remove_leftovers, remove_unknown_imports,
-    unpublish, LakeError, LakeWriter, PendingKey,
+    import_parts, unpublish, LakeError, LakeWriter, PendingKey, WriterOptions,
 };
 
 fn entries(folder: &Path) -> Vec<String> {
@@ -259,6 +259,74 @@ fn a_key_given_while_writing_names_the_import_and_its_files() {
     assert!(key_values
         .iter()
         .any(|kv| kv.key == "ledgerline.lake.import_key" && kv.value.as_deref() == Some(KEY_A)));
+}
+
+/// The importer may learn the key only once the whole file is read (it hashes the bytes as it
+/// reads them), long after the first parts are full: those wait, open, for the key, and the
+/// writer never waits for it before `finish`.
+#[test]
+fn parts_full_before_the_key_is_known_are_closed_with_it() {
+    let home = tempfile::tempdir().unwrap();
+    let lake = home.path();
+    let key = PendingKey::new();
+    let options = WriterOptions {
+        batch_rows: 100,
+        row_group_rows: 300,
+        part_bytes: 5_000,
+        ..WriterOptions::default()
+    };
+    let mut writer = LakeWriter::create_pending_with(lake, key.clone(), options).unwrap();
+    let lines: Vec<_> = (0..4_000).map(small_line).collect();
+    for line in &lines {
+        writer.accept(line.clone()).unwrap();
+    }
+    key.set(Some(KEY_A.to_string()));
+    let staged = writer.finish().unwrap();
+    let part_count = staged.parts();
+    assert!(part_count > 3, "expected several parts, got {part_count}");
+    staged.publish().unwrap();
+    let parts = import_parts(lake, KEY_A).unwrap();
+    assert_eq!(parts.len(), part_count);
+    for part in &parts {
+        let file = std::fs::File::open(part).unwrap();
+        let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
+        use parquet::file::reader::FileReader;
+        let key_values = reader.metadata().file_metadata().key_value_metadata().unwrap().clone();
+        assert!(
+            key_values
+                .iter()
+                .any(|kv| kv.key == "ledgerline.lake.import_key" && kv.value.as_deref() == Some(KEY_A)),
+            "{part:?} lacks the key"
+        );
+    }
+    let read: Vec<_> = read_import(lake, KEY_A).unwrap().map(Result::unwrap).collect();
+    assert_eq!(read, lines);
+}
+
+/// A writer dropped while its key is still unknown (the import failed before the file was
+/// hashed) does not wait for the key: it leaves nothing, at once.
+#[test]
+fn a_writer_dropped_before_its_key_is_known_does_not_wait_for_it() {
+    let home = tempfile::tempdir().unwrap();
+    let lake = home.path();
+    let key = PendingKey::new();
+    let options = WriterOptions {
+        batch_rows: 100,
+        part_bytes: 5_000,
+        ..WriterOptions::default()
+    };
+    let mut writer = LakeWriter::create_pending_with(lake, key.clone(), options).unwrap();
+    for index in 0..3_000 {
+        writer.accept(small_line(index)).unwrap();
+    }
+    drop(writer);
+    assert_eq!(entries(&lake.join(".staging")), Vec::<String>::new());
+    // The key is still free to be given to a writer started afresh.
+    let mut writer = LakeWriter::create_pending(lake, key.clone()).unwrap();
+    writer.accept(small_line(1)).unwrap();
+    key.set(Some(KEY_B.to_string()));
+    writer.finish().unwrap().publish().unwrap();
+    assert_eq!(list_imports(lake).unwrap(), vec![KEY_B.to_string()]);
 }
 
 /// A key that cannot be had (the file could not be hashed) leaves nothing behind.
