@@ -346,6 +346,18 @@ impl ReportPart {
         self.open_bytes_tapped(None)
     }
 
+    /// Whether the part's bytes, unpacked, are the file's own bytes (a file neither gzipped
+    /// nor a ZIP member): then the part's hash is the file's.
+    pub fn is_the_file(&self) -> bool {
+        matches!(self.origin, Origin::Path(_)) && !self.gzip
+    }
+
+    /// The part's bytes once unpacked (gunzipped, taken out of its ZIP), not decoded: what
+    /// identifies the report whatever packaging it came in.
+    pub fn open_unpacked(&self) -> Result<Box<dyn Read + Send>, SourceError> {
+        self.open_bytes().map_err(io_error(&self.label))
+    }
+
     fn open_bytes_tapped(&self, tap: Option<RawTap>) -> io::Result<Box<dyn Read + Send>> {
         let file = File::open(self.origin.path())?;
         let total = match &self.progress {

@@ -36,6 +36,11 @@ pub enum ImportError {
     /// A file of a multi-file DSR report that cannot join the files of it already imported.
     #[error("{file}: refused, nothing imported: {reason}")]
     ReportSet { file: String, reason: String },
+    /// A report of the file already imported in other packaging (see `reports_already_imported`).
+    #[error("{file}: refused, nothing imported: {part} was already imported as #{import_id} ({imported_as}), in other packaging; the file's other reports can be imported on their own")]
+    ReportAlreadyImported { file: String, part: String, import_id: i64, imported_as: String },
+    #[error("{file}: refused, nothing imported: {first} and {second} are the same report (the same bytes); it would be counted twice")]
+    SameReportTwice { file: String, first: String, second: String },
     #[error("{message}")]
     Alias { message: String },
     #[error("{file}: refused, nothing imported: {}", conflicts.join("; "))]

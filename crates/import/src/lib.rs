@@ -155,15 +155,20 @@ fn known_import_keys(ledger: &Ledger) -> Result<std::collections::HashSet<String
 }
 
 fn sha256_of_file(path: &Path, label: &str) -> Result<(String, u64), ImportError> {
-    let mut file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
         file: label.to_string(),
         source,
     })?;
+    sha256_of_reader(file, label)
+}
+
+/// The SHA-256 of everything `reader` gives, and how many bytes that was.
+fn sha256_of_reader(mut reader: impl Read, label: &str) -> Result<(String, u64), ImportError> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let read = file.read(&mut buffer).map_err(|source| ImportError::Io {
+        let read = reader.read(&mut buffer).map_err(|source| ImportError::Io {
             file: label.to_string(),
             source,
         })?;
@@ -344,6 +349,139 @@ impl Drop for KeyGuard {
     fn drop(&mut self) {
         self.0.set(None);
     }
+}
+
+/// A report inside an import and the SHA-256 of its unpacked bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PartHash {
+    label: String,
+    content_sha256: String,
+}
+
+/// The hashes of the parts whose unpacked bytes are not the file's (gzip content, ZIP
+/// members), computed on a thread while the file is read; a part that is the file has the
+/// file's hash, known once the file is hashed.
+struct UnpackedHashing {
+    labels: Vec<String>,
+    thread: Option<std::thread::JoinHandle<Result<Vec<Option<String>>, ImportError>>>,
+}
+
+impl UnpackedHashing {
+    fn start(parts: &[ledgerline_formats::source::ReportPart]) -> Result<UnpackedHashing, ImportError> {
+        let labels: Vec<String> = parts.iter().map(|part| part.label.clone()).collect();
+        if parts.iter().all(|part| part.is_the_file()) {
+            return Ok(UnpackedHashing { labels, thread: None });
+        }
+        let parts = parts.to_vec();
+        let thread = std::thread::Builder::new()
+            .name("import-parts-sha256".to_string())
+            .spawn(move || {
+                parts
+                    .iter()
+                    .map(|part| {
+                        if part.is_the_file() {
+                            return Ok(None);
+                        }
+                        let bytes = part.open_unpacked().map_err(ImportError::Source)?;
+                        let (hash, _) = sha256_of_reader(bytes, &part.label)?;
+                        Ok(Some(hash))
+                    })
+                    .collect()
+            })
+            .map_err(|source| ImportError::Io {
+                file: labels.first().cloned().unwrap_or_default(),
+                source,
+            })?;
+        Ok(UnpackedHashing { labels, thread: Some(thread) })
+    }
+
+    /// Every part's hash; `file_sha256` is the hash of the parts that are the file.
+    fn finish(self, file_sha256: &str) -> Result<Vec<PartHash>, ImportError> {
+        let hashes = match self.thread {
+            None => vec![None; self.labels.len()],
+            Some(thread) => thread.join().unwrap_or_else(|_| {
+                Err(ImportError::Io {
+                    file: self.labels.first().cloned().unwrap_or_default(),
+                    source: std::io::Error::other("the thread hashing the file's reports failed"),
+                })
+            })?,
+        };
+        Ok(self
+            .labels
+            .into_iter()
+            .zip(hashes)
+            .map(|(label, hash)| PartHash {
+                label,
+                content_sha256: hash.unwrap_or_else(|| file_sha256.to_string()),
+            })
+            .collect())
+    }
+}
+
+/// Whether the file's reports were imported before in other packaging (the CSV of a ZIP
+/// imported before, the ZIP of a CSV imported before, a gzipped copy): every one of them
+/// means the file is already imported (the earlier import is returned as such); only some of
+/// them, or one report twice in the file, refuses it, so that no report is counted twice.
+fn reports_already_imported(
+    ledger: &Ledger,
+    label: &str,
+    parts: &[PartHash],
+) -> Result<Option<Result<FileImport, ImportError>>, ImportError> {
+    for (index, part) in parts.iter().enumerate() {
+        if let Some(twin) = parts[..index]
+            .iter()
+            .find(|earlier| earlier.content_sha256 == part.content_sha256)
+        {
+            return Ok(Some(Err(ImportError::SameReportTwice {
+                file: label.to_string(),
+                first: twin.label.clone(),
+                second: part.label.clone(),
+            })));
+        }
+    }
+    let connection = ledger.connection();
+    let mut found = Vec::with_capacity(parts.len());
+    for part in parts {
+        let by_file = connection
+            .query_row(
+                "SELECT id, content_sha256, file_name FROM imports WHERE content_sha256 = ?1",
+                [&part.content_sha256],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
+            )
+            .optional()?;
+        let earlier = match by_file {
+            Some(earlier) => Some(earlier),
+            None => connection
+                .query_row(
+                    "SELECT i.id, i.content_sha256, p.part FROM import_parts p JOIN imports i ON i.id = p.import_id
+                     WHERE p.content_sha256 = ?1 ORDER BY i.id LIMIT 1",
+                    [&part.content_sha256],
+                    |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
+                )
+                .optional()?,
+        };
+        found.push(earlier);
+    }
+    if found.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    if found.iter().all(Option::is_some) {
+        if let Some(Some((_, import_sha256, _))) = found.first() {
+            return Ok(existing_import(ledger, import_sha256, label)?.map(Ok));
+        }
+    }
+    Ok(parts
+        .iter()
+        .zip(&found)
+        .find_map(|(part, earlier)| earlier.as_ref().map(|earlier| (part, earlier)))
+        .map(|(part, (import_id, _, imported_as))| {
+            Err(ImportError::ReportAlreadyImported {
+                file: label.to_string(),
+                part: part.label.clone(),
+                import_id: *import_id,
+                imported_as: imported_as.clone(),
+            })
+        }))
 }
 
 /// [`CatalogIndex::matches`] with the last matched ISRC remembered: a report lists a track's
@@ -563,6 +701,7 @@ pub fn import_file(
     }
     let mut hashing = hashing.begin(path, label, &parts, &detections)?;
     let tap = hashing.take_tap();
+    let unpacked = UnpackedHashing::start(&parts)?;
     let new_sink = || -> Result<MatchingSink, ImportError> {
         Ok(MatchingSink {
             catalog: Matcher::new(catalog),
@@ -595,6 +734,11 @@ pub fn import_file(
         // Imported meanwhile by another process.
         drop(lake);
         return Ok(existing);
+    }
+    let part_hashes = unpacked.finish(&content_sha256)?;
+    if let Some(earlier) = reports_already_imported(ledger, label, &part_hashes)? {
+        drop(lake);
+        return earlier;
     }
 
     let mut diagnostics: Vec<Diagnostic> = summaries
@@ -646,6 +790,7 @@ pub fn import_file(
         lake_path: &lake_path,
         diagnostics: &diagnostics,
         report_sets: report_sets.as_ref(),
+        part_hashes: &part_hashes,
     };
     let import_id = match record.insert(ledger) {
         Ok(id) => id,
@@ -718,6 +863,7 @@ struct ImportRecord<'a> {
     lake_path: &'a Path,
     diagnostics: &'a [Diagnostic],
     report_sets: Option<&'a report_set::PendingSets>,
+    part_hashes: &'a [PartHash],
 }
 
 impl ImportRecord<'_> {
@@ -783,6 +929,12 @@ impl ImportRecord<'_> {
                     diagnostic.value,
                     diagnostic.reason,
                 ],
+            )?;
+        }
+        for (position, part) in self.part_hashes.iter().enumerate() {
+            transaction.execute(
+                "INSERT INTO import_parts (import_id, position, part, content_sha256) VALUES (?1, ?2, ?3, ?4)",
+                params![import_id, position as i64, part.label, part.content_sha256],
             )?;
         }
         if let Some(report_sets) = self.report_sets {

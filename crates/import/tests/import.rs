@@ -286,7 +286,6 @@ fn the_identity_is_the_files_sha256_however_it_is_read() {
         use sha2::Digest;
         sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
     };
-    let mut home = Home::new();
     for (name, bytes, lines) in [
         ("plain.csv", small.as_bytes().to_vec(), 40),
         ("bom.csv", bommed, 40),
@@ -294,6 +293,8 @@ fn the_identity_is_the_files_sha256_however_it_is_read() {
         ("packed.csv.gz", gzip(large.as_bytes()), large_lines as u64),
         ("broken.csv", large.as_bytes().to_vec(), large_lines as u64),
     ] {
+        // A home each: some are one report in other packaging, recognised as such.
+        let mut home = Home::new();
         let path = home.write(name, &bytes);
         let imported = home.import(&path, &ImportOptions::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
         assert_eq!(imported.status, ImportStatus::Imported, "{name}");
@@ -303,9 +304,82 @@ fn the_identity_is_the_files_sha256_however_it_is_read() {
         let again = home.import(&path, &ImportOptions::default()).unwrap();
         assert_eq!(again.status, ImportStatus::AlreadyImported, "{name}");
     }
+    let mut home = Home::new();
     let path = home.write("broken.csv", large.as_bytes());
     let import = home.import(&path, &ImportOptions::default()).unwrap();
     let broken = home.lines(&import);
     // Titles are kept with their line breaks (trimmed at the ends, like every field).
     assert!(broken.iter().any(|line| line.track_title == "verse\n".repeat(1_000).trim_end()));
+}
+
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        archive.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        archive.write_all(bytes).unwrap();
+    }
+    archive.finish().unwrap().into_inner()
+}
+
+/// A report imported once is not counted again when it comes back in other packaging: the CSV
+/// of a ZIP imported before, the ZIP or a gzipped copy of a CSV imported before. Every report
+/// of the file known: "already imported", nothing changes; only some, or one report twice in
+/// a ZIP: refused, naming the report, nothing stored.
+#[test]
+fn a_report_imported_before_in_other_packaging_is_not_counted_twice() {
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let report = |amount: &str| format!("{header}2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{amount}\t0\n").into_bytes();
+    let (january, february, march) = (report("1.25"), report("2.50"), report("3.75"));
+    let mut home = Home::new();
+    let january_import = home.import(&home.write("january.tsv", &january), &ImportOptions::default()).unwrap();
+    assert_eq!(january_import.status, ImportStatus::Imported);
+    let zip_import = home
+        .import(&home.write("feb-mar.zip", zip_of(&[("february.tsv", &february), ("march.tsv", &march)])), &ImportOptions::default())
+        .unwrap();
+    assert_eq!(zip_import.status, ImportStatus::Imported);
+    let (imports, folders) = (home.imports_stored(), home.lake_folders());
+
+    // Every report known: already imported, as the earlier import.
+    for (name, bytes, earlier) in [
+        ("january.zip", zip_of(&[("january.tsv", &january)]), &january_import),
+        ("january.tsv.gz", gzip(&january), &january_import),
+        ("february.tsv", february.clone(), &zip_import),
+        ("march.tsv.gz", gzip(&march), &zip_import),
+        ("both.zip", zip_of(&[("m.tsv", &march), ("f.tsv", &february)]), &zip_import),
+    ] {
+        let again = home.import(&home.write(name, &bytes), &ImportOptions::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(again.status, ImportStatus::AlreadyImported, "{name}");
+        assert_eq!(again.import_id, earlier.import_id, "{name}");
+    }
+
+    // Some reports known: refused, naming the one already imported.
+    let april = report("5.00");
+    let error = home
+        .import(&home.write("jan-apr.zip", zip_of(&[("april.tsv", &april), ("january.tsv", &january)])), &ImportOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "jan-apr.zip: refused, nothing imported: jan-apr.zip!january.tsv was already imported as #{} (january.tsv), in other packaging; the file's other reports can be imported on their own",
+            january_import.import_id
+        )
+    );
+    // One report twice in a ZIP: refused.
+    let error = home
+        .import(&home.write("twice.zip", zip_of(&[("a.tsv", &april), ("b.tsv", &april)])), &ImportOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "twice.zip: refused, nothing imported: twice.zip!a.tsv and twice.zip!b.tsv are the same report (the same bytes); it would be counted twice"
+    );
+    assert_eq!((home.imports_stored(), home.lake_folders()), (imports, folders), "nothing stored");
+    assert_eq!(
+        std::fs::read_dir(home.lake().join(".staging")).map_or(0, |entries| entries.count()),
+        0,
+        "no staging folder is left"
+    );
+    // April on its own is new.
+    let april_import = home.import(&home.write("april.tsv", &april), &ImportOptions::default()).unwrap();
+    assert_eq!(april_import.status, ImportStatus::Imported);
+    assert_eq!(home.count("import_parts"), 4);
 }
