@@ -133,12 +133,23 @@ impl<R: Read> Read for CountingReader<R> {
 /// Shown every byte of the stored file as a reading takes it, in order from the first, and then
 /// an empty slice once the reading has met the end of the file. The importer hashes the file this
 /// way while it parses it, instead of reading it a second time.
-pub struct RawTap(Box<dyn FnMut(&[u8]) + Send>);
+pub struct RawTap(Box<TapFunction>);
+
+type TapFunction = dyn FnMut(&[u8]) + Send;
 
 impl RawTap {
     pub fn new(tap: impl FnMut(&[u8]) + Send + 'static) -> RawTap {
         RawTap(Box::new(tap))
     }
+}
+
+/// The taps of one reading of a part (see [`ReportPart::open_text_tapped`]).
+#[derive(Default)]
+pub struct Taps {
+    /// Shown the stored file's bytes (compressed, for a gzip file).
+    pub file: Option<RawTap>,
+    /// Shown the part's bytes once unpacked (see [`ReportPart::open_unpacked`]).
+    pub unpacked: Option<RawTap>,
 }
 
 /// Shows every read to a [`RawTap`].
@@ -343,7 +354,7 @@ impl ReportPart {
     }
 
     fn open_bytes(&self) -> io::Result<Box<dyn Read + Send>> {
-        self.open_bytes_tapped(None)
+        self.open_bytes_tapped(Taps::default())
     }
 
     /// Whether the part's bytes, unpacked, are the file's own bytes (a file neither gzipped
@@ -358,25 +369,29 @@ impl ReportPart {
         self.open_bytes().map_err(io_error(&self.label))
     }
 
-    fn open_bytes_tapped(&self, tap: Option<RawTap>) -> io::Result<Box<dyn Read + Send>> {
+    fn open_bytes_tapped(&self, taps: Taps) -> io::Result<Box<dyn Read + Send>> {
+        fn tapped(inner: Box<dyn Read + Send>, tap: Option<RawTap>) -> Box<dyn Read + Send> {
+            match tap {
+                Some(tap) => Box::new(TappedReader { inner, tap }),
+                None => inner,
+            }
+        }
         let file = File::open(self.origin.path())?;
         let total = match &self.progress {
             Some(_) => file.metadata()?.len(),
             None => 0,
         };
-        let file: Box<dyn Read + Send> = match tap {
-            Some(tap) => Box::new(TappedReader { inner: file, tap }),
-            None => Box::new(file),
-        };
+        let file = tapped(Box::new(file), taps.file);
         let stored: Box<dyn Read + Send> = match &self.progress {
             Some(hook) => Box::new(CountingReader { inner: file, read_so_far: 0, total, hook: hook.clone() }),
             None => file,
         };
-        Ok(if self.gzip {
+        let unpacked: Box<dyn Read + Send> = if self.gzip {
             Box::new(MultiGzDecoder::new(BufReader::with_capacity(READ_BUFFER_BYTES, stored)))
         } else {
             stored
-        })
+        };
+        Ok(tapped(unpacked, taps.unpacked))
     }
 
     fn with_sniffed_encoding(mut self) -> Result<ReportPart, SourceError> {
@@ -406,17 +421,18 @@ impl ReportPart {
 
     /// The decoded text from the start: UTF-8, without BOM, streaming.
     pub fn open_text(&self) -> Result<Box<dyn BufRead + Send>, SourceError> {
-        self.open_text_with(None)
+        self.open_text_with(Taps::default())
     }
 
-    /// [`open_text`](ReportPart::open_text), with every byte of the stored file shown to `tap`
-    /// as it is read (see [`reads_whole_file`](ReportPart::reads_whole_file)).
-    pub fn open_text_tapped(&self, tap: RawTap) -> Result<Box<dyn BufRead + Send>, SourceError> {
-        self.open_text_with(Some(tap))
+    /// [`open_text`](ReportPart::open_text), with every byte of the stored file shown to
+    /// `taps.file` (see [`reads_whole_file`](ReportPart::reads_whole_file)) and every byte of
+    /// the unpacked part to `taps.unpacked`, as they are read.
+    pub fn open_text_tapped(&self, taps: Taps) -> Result<Box<dyn BufRead + Send>, SourceError> {
+        self.open_text_with(taps)
     }
 
-    fn open_text_with(&self, tap: Option<RawTap>) -> Result<Box<dyn BufRead + Send>, SourceError> {
-        let bytes = self.open_bytes_tapped(tap).map_err(io_error(&self.label))?;
+    fn open_text_with(&self, taps: Taps) -> Result<Box<dyn BufRead + Send>, SourceError> {
+        let bytes = self.open_bytes_tapped(taps).map_err(io_error(&self.label))?;
         let reader = DecodingReader::new(bytes, self.encoding, self.gzip);
         Ok(Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, reader)))
     }
@@ -811,25 +827,43 @@ mod tests {
             let path = write(folder.path(), name, &stored);
             let parts = open_report(&path, name).unwrap();
             assert!(parts[0].reads_whole_file());
-            let seen = Arc::new(std::sync::Mutex::new((Vec::new(), 0usize)));
-            let record = Arc::clone(&seen);
-            let tap = RawTap::new(move |bytes| {
-                let mut seen = record.lock().unwrap();
-                seen.0.extend_from_slice(bytes);
-                seen.1 += usize::from(bytes.is_empty());
-            });
+            let recorder = || {
+                let seen = Arc::new(std::sync::Mutex::new((Vec::new(), 0usize)));
+                let record = Arc::clone(&seen);
+                let tap = RawTap::new(move |bytes| {
+                    let mut seen = record.lock().unwrap();
+                    seen.0.extend_from_slice(bytes);
+                    seen.1 += usize::from(bytes.is_empty());
+                });
+                (seen, tap)
+            };
+            let ((file_seen, file_tap), (unpacked_seen, unpacked_tap)) = (recorder(), recorder());
+            let taps = Taps { file: Some(file_tap), unpacked: Some(unpacked_tap) };
             let mut read = Vec::new();
-            parts[0].open_text_tapped(tap).unwrap().read_to_end(&mut read).unwrap();
+            parts[0].open_text_tapped(taps).unwrap().read_to_end(&mut read).unwrap();
             assert_eq!(read, text, "{name}");
-            let seen = seen.lock().unwrap();
-            assert!(seen.0 == stored, "{name}: the tap saw {} of {} bytes", seen.0.len(), stored.len());
-            assert!(seen.1 >= 1, "{name}: the end was not shown");
+            let unpacked = if name.ends_with(".gz") { &text } else { &stored };
+            for (seen, expected, what) in [(file_seen, &stored, "file"), (unpacked_seen, unpacked, "unpacked")] {
+                let seen = seen.lock().unwrap();
+                assert!(seen.0 == *expected, "{name}: the {what} tap saw {} of {} bytes", seen.0.len(), expected.len());
+                assert!(seen.1 >= 1, "{name}: the end was not shown to the {what} tap");
+            }
         }
         let zip_path = folder.path().join("statement.zip");
         let mut archive = zip::ZipWriter::new(File::create(&zip_path).unwrap());
         archive.start_file("one.csv", zip::write::SimpleFileOptions::default()).unwrap();
         archive.write_all(b"x\n1\n").unwrap();
         archive.finish().unwrap();
-        assert!(!open_report(&zip_path, "statement.zip").unwrap()[0].reads_whole_file());
+        let member = &open_report(&zip_path, "statement.zip").unwrap()[0];
+        assert!(!member.reads_whole_file() && !member.is_the_file());
+        // The unpacked bytes of a ZIP member are the member's.
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let taps = Taps { file: None, unpacked: Some(RawTap::new(move |bytes| record.lock().unwrap().extend_from_slice(bytes))) };
+        member.open_text_tapped(taps).unwrap().read_to_end(&mut Vec::new()).unwrap();
+        assert_eq!(*seen.lock().unwrap(), b"x\n1\n");
+        let mut unpacked = Vec::new();
+        member.open_unpacked().unwrap().read_to_end(&mut unpacked).unwrap();
+        assert_eq!(unpacked, b"x\n1\n");
     }
 }

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use ledgerline_formats::registry::Registry;
 use ledgerline_formats::report::{self, PartSummary, ReadError};
-use ledgerline_formats::source::{open_report, RawTap};
+use ledgerline_formats::source::{open_report, RawTap, Taps};
 use ledgerline_formats::tabular::{self, ChunkSink};
 use ledgerline_formats::{Diagnostic, LineSink, SaleLine, Severity};
 use ledgerline_lake::{BatchBuilder, Batches, LakeError, LakeWriter, PendingKey, RollupBuilder};
@@ -212,6 +212,41 @@ struct TapState {
     ended: bool,
 }
 
+impl TapState {
+    /// A tap that hashes into a new state.
+    fn tap() -> (Arc<Mutex<TapState>>, RawTap) {
+        let state = Arc::new(Mutex::new(TapState::default()));
+        let fed = Arc::clone(&state);
+        let tap = RawTap::new(move |bytes: &[u8]| {
+            let mut state = fed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if bytes.is_empty() {
+                state.ended = true;
+            } else {
+                state.hasher.update(bytes);
+                state.bytes += bytes.len() as u64;
+            }
+        });
+        (state, tap)
+    }
+
+    /// The hash, when the tap saw everything to the end.
+    fn hash(state: &Mutex<TapState>) -> Option<(String, u64)> {
+        let tapped = std::mem::take(&mut *state.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        tapped
+            .ended
+            .then(|| (hex(&tapped.hasher.finalize()), tapped.bytes))
+    }
+}
+
+/// Whether the file is one delimited text, read by one parallel reading from its start (which
+/// can then hash what it reads, see [`RawTap`]).
+fn read_by_one_reading(parts: &[ledgerline_formats::source::ReportPart], detections: &[report::Detection]) -> bool {
+    matches!(
+        (parts, detections),
+        ([_], [report::Detection { layout: report::Layout::Table { .. }, .. }])
+    )
+}
+
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
@@ -249,23 +284,8 @@ impl Hashing {
         let Hashing::Pending(key, _) = self else {
             return Ok(self);
         };
-        let read_whole_by_one_reading = matches!(
-            (parts, detections),
-            ([part], [report::Detection { layout: report::Layout::Table { .. }, .. }])
-                if part.reads_whole_file()
-        );
-        if read_whole_by_one_reading {
-            let state = Arc::new(Mutex::new(TapState::default()));
-            let fed = Arc::clone(&state);
-            let tap = RawTap::new(move |bytes: &[u8]| {
-                let mut state = fed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                if bytes.is_empty() {
-                    state.ended = true;
-                } else {
-                    state.hasher.update(bytes);
-                    state.bytes += bytes.len() as u64;
-                }
-            });
+        if read_by_one_reading(parts, detections) && parts.iter().all(|part| part.reads_whole_file()) {
+            let (state, tap) = TapState::tap();
             return Ok(Hashing::Tapped {
                 key,
                 state,
@@ -321,14 +341,10 @@ impl Hashing {
             Hashing::Tapped {
                 key, state, path, ..
             } => {
-                let tapped = std::mem::take(
-                    &mut *state.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
-                );
                 // A reading that stopped early (read again in order) did not see it all.
-                let hashed = if tapped.ended {
-                    Ok((hex(&tapped.hasher.finalize()), tapped.bytes))
-                } else {
-                    sha256_of_file(&path, label)
+                let hashed = match TapState::hash(&state) {
+                    Some(hashed) => Ok(hashed),
+                    None => sha256_of_file(&path, label),
                 };
                 key.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
                 hashed
@@ -359,55 +375,82 @@ struct PartHash {
 }
 
 /// The hashes of the parts whose unpacked bytes are not the file's (gzip content, ZIP
-/// members), computed on a thread while the file is read; a part that is the file has the
-/// file's hash, known once the file is hashed.
-struct UnpackedHashing {
-    labels: Vec<String>,
-    thread: Option<std::thread::JoinHandle<Result<Vec<Option<String>>, ImportError>>>,
+/// members): from the bytes the reading takes when one reading takes the whole part, else on a
+/// thread while the file is read. A part that is the file has the file's hash, known once the
+/// file is hashed.
+enum UnpackedHashing {
+    /// Every part is the file.
+    Files { labels: Vec<String> },
+    Tapped {
+        part: ledgerline_formats::source::ReportPart,
+        state: Arc<Mutex<TapState>>,
+        /// Taken by the one reading that hashes.
+        tap: Option<RawTap>,
+    },
+    Thread {
+        labels: Vec<String>,
+        thread: std::thread::JoinHandle<Result<Vec<Option<String>>, ImportError>>,
+    },
 }
 
 impl UnpackedHashing {
-    fn start(parts: &[ledgerline_formats::source::ReportPart]) -> Result<UnpackedHashing, ImportError> {
+    fn start(
+        parts: &[ledgerline_formats::source::ReportPart],
+        detections: &[report::Detection],
+    ) -> Result<UnpackedHashing, ImportError> {
         let labels: Vec<String> = parts.iter().map(|part| part.label.clone()).collect();
         if parts.iter().all(|part| part.is_the_file()) {
-            return Ok(UnpackedHashing { labels, thread: None });
+            return Ok(UnpackedHashing::Files { labels });
+        }
+        if let ([part], true) = (parts, read_by_one_reading(parts, detections)) {
+            let (state, tap) = TapState::tap();
+            return Ok(UnpackedHashing::Tapped { part: part.clone(), state, tap: Some(tap) });
         }
         let parts = parts.to_vec();
         let thread = std::thread::Builder::new()
             .name("import-parts-sha256".to_string())
-            .spawn(move || {
-                parts
-                    .iter()
-                    .map(|part| {
-                        if part.is_the_file() {
-                            return Ok(None);
-                        }
-                        let bytes = part.open_unpacked().map_err(ImportError::Source)?;
-                        let (hash, _) = sha256_of_reader(bytes, &part.label)?;
-                        Ok(Some(hash))
-                    })
-                    .collect()
-            })
+            .spawn(move || parts.iter().map(unpacked_hash).collect())
             .map_err(|source| ImportError::Io {
                 file: labels.first().cloned().unwrap_or_default(),
                 source,
             })?;
-        Ok(UnpackedHashing { labels, thread: Some(thread) })
+        Ok(UnpackedHashing::Thread { labels, thread })
+    }
+
+    /// The tap for the one reading that hashes the part, the first time it is asked for.
+    fn take_tap(&mut self) -> Option<RawTap> {
+        match self {
+            UnpackedHashing::Tapped { tap, .. } => tap.take(),
+            _ => None,
+        }
     }
 
     /// Every part's hash; `file_sha256` is the hash of the parts that are the file.
     fn finish(self, file_sha256: &str) -> Result<Vec<PartHash>, ImportError> {
-        let hashes = match self.thread {
-            None => vec![None; self.labels.len()],
-            Some(thread) => thread.join().unwrap_or_else(|_| {
-                Err(ImportError::Io {
-                    file: self.labels.first().cloned().unwrap_or_default(),
-                    source: std::io::Error::other("the thread hashing the file's reports failed"),
-                })
-            })?,
+        let (labels, hashes) = match self {
+            UnpackedHashing::Files { labels } => {
+                let hashes = vec![None; labels.len()];
+                (labels, hashes)
+            }
+            UnpackedHashing::Tapped { part, state, .. } => {
+                // A reading that stopped early (read again in order) did not see it all.
+                let hash = match TapState::hash(&state) {
+                    Some((hash, _)) => Some(hash),
+                    None => unpacked_hash(&part)?,
+                };
+                (vec![part.label], vec![hash])
+            }
+            UnpackedHashing::Thread { labels, thread } => {
+                let hashes = thread.join().unwrap_or_else(|_| {
+                    Err(ImportError::Io {
+                        file: labels.first().cloned().unwrap_or_default(),
+                        source: std::io::Error::other("the thread hashing the file's reports failed"),
+                    })
+                })?;
+                (labels, hashes)
+            }
         };
-        Ok(self
-            .labels
+        Ok(labels
             .into_iter()
             .zip(hashes)
             .map(|(label, hash)| PartHash {
@@ -416,6 +459,15 @@ impl UnpackedHashing {
             })
             .collect())
     }
+}
+
+/// The SHA-256 of a part's unpacked bytes; `None` for a part that is the file.
+fn unpacked_hash(part: &ledgerline_formats::source::ReportPart) -> Result<Option<String>, ImportError> {
+    if part.is_the_file() {
+        return Ok(None);
+    }
+    let bytes = part.open_unpacked().map_err(ImportError::Source)?;
+    Ok(Some(sha256_of_reader(bytes, &part.label)?.0))
 }
 
 /// Whether the file's reports were imported before in other packaging (the CSV of a ZIP
@@ -604,7 +656,7 @@ fn read_into_lake_in_parallel(
     parts: &[ledgerline_formats::source::ReportPart],
     detections: &[report::Detection],
     sink: &mut MatchingSink,
-    mut tap: Option<RawTap>,
+    mut taps: Taps,
 ) -> Result<Option<Vec<PartSummary>>, ImportError> {
     let mut summaries = Vec::with_capacity(parts.len());
     for (part, detection) in parts.iter().zip(detections) {
@@ -625,11 +677,9 @@ fn read_into_lake_in_parallel(
                 unmatched: 0,
             });
         }
-        let text = match tap.take() {
-            Some(tap) => part.open_text_tapped(tap),
-            None => part.open_text(),
-        }
-        .map_err(ImportError::Source)?;
+        let text = part
+            .open_text_tapped(std::mem::take(&mut taps))
+            .map_err(ImportError::Source)?;
         let lake = &mut sink.lake;
         let read = tabular::read_rows_parallel(text, &part.label, mapping, shape, workers, |batches| {
             lake.write_batches(batches)
@@ -701,7 +751,8 @@ pub fn import_file(
     }
     let mut hashing = hashing.begin(path, label, &parts, &detections)?;
     let tap = hashing.take_tap();
-    let unpacked = UnpackedHashing::start(&parts)?;
+    let mut unpacked = UnpackedHashing::start(&parts, &detections)?;
+    let taps = Taps { file: tap, unpacked: unpacked.take_tap() };
     let new_sink = || -> Result<MatchingSink, ImportError> {
         Ok(MatchingSink {
             catalog: Matcher::new(catalog),
@@ -712,7 +763,7 @@ pub fn import_file(
         })
     };
     let mut sink = new_sink()?;
-    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink, tap)? {
+    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink, taps)? {
         Some(summaries) => summaries,
         None => {
             // A quoted line break across chunks, or an error: read it all again in order

@@ -308,6 +308,13 @@ fn the_identity_is_the_files_sha256_however_it_is_read() {
     let path = home.write("broken.csv", large.as_bytes());
     let import = home.import(&path, &ImportOptions::default()).unwrap();
     let broken = home.lines(&import);
+    // The gzip file's report, hashed again after the reading gave up, is the plain file's.
+    let mut packed_home = Home::new();
+    let packed = packed_home.write("packed.csv.gz", gzip(large.as_bytes()));
+    let first = packed_home.import(&packed, &ImportOptions::default()).unwrap();
+    let plain = packed_home.write("broken.csv", large.as_bytes());
+    let again = packed_home.import(&plain, &ImportOptions::default()).unwrap();
+    assert_eq!((again.status, again.import_id), (ImportStatus::AlreadyImported, first.import_id));
     // Titles are kept with their line breaks (trimmed at the ends, like every field).
     assert!(broken.iter().any(|line| line.track_title == "verse\n".repeat(1_000).trim_end()));
 }
