@@ -15,7 +15,9 @@ CREATE TABLE import_parts (
     PRIMARY KEY (import_id, position)
 ) STRICT;
 
-CREATE INDEX import_parts_by_content ON import_parts (content_sha256);
+-- A report is in one import at most: two processes importing one report in two packagings at
+-- once cannot both commit it.
+CREATE UNIQUE INDEX import_parts_by_content ON import_parts (content_sha256);
 
 CREATE TRIGGER import_parts_are_facts_update BEFORE UPDATE ON import_parts
 BEGIN

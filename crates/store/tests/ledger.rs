@@ -160,3 +160,32 @@ fn contract_versions_cannot_be_rewritten() {
     assert!(sql_error(connection, "UPDATE contracts SET source_text = 'rate = 0.99'").contains(refused));
     assert!(sql_error(connection, "DELETE FROM contracts").contains(refused));
 }
+
+#[test]
+fn a_report_is_in_one_import_at_most_and_its_record_cannot_be_changed() {
+    let ledger = Ledger::open_in_memory().unwrap();
+    let connection = ledger.connection();
+    for (id, sha) in [(1, "a"), (2, "b")] {
+        connection
+            .execute(
+                "INSERT INTO imports (id, content_sha256, file_name, source, layout, format_version, byte_size, line_count,
+                                      rejected_rows, matched_lines, unmatched_lines, lake_path, imported_at)
+                 VALUES (?1, ?2, 'f', 's', 'l', 'v', 1, 0, 0, 0, 0, 'p', 'now')",
+                rusqlite::params![id, sha.repeat(64)],
+            )
+            .unwrap();
+    }
+    let part = |import: i64, position: i64, sha: &str| {
+        connection.execute(
+            "INSERT INTO import_parts (import_id, position, part, content_sha256) VALUES (?1, ?2, 'x.csv', ?3)",
+            rusqlite::params![import, position, sha.repeat(64)],
+        )
+    };
+    part(1, 0, "c").unwrap();
+    part(1, 1, "d").unwrap();
+    // The same report in another import: refused by the database too.
+    assert!(part(2, 0, "c").unwrap_err().to_string().contains("UNIQUE"));
+    assert!(part(2, 0, "e").is_ok());
+    assert!(sql_error(connection, "UPDATE import_parts SET content_sha256 = content_sha256").contains("imports are facts"));
+    assert!(sql_error(connection, "DELETE FROM import_parts").contains("imports are facts"));
+}
