@@ -130,9 +130,10 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-/// Shown every byte of the stored file as a reading takes it, in order from the first, and then
-/// an empty slice once the reading has met the end of the file. The importer hashes the file this
-/// way while it parses it, instead of reading it a second time.
+/// Shown every byte a reading takes at one layer (the stored file, or the part unpacked: see
+/// [`Taps`]), in order from the first, then an empty slice once the reading has met that layer's
+/// end. The importer hashes the file and its report this way while it parses them, instead of
+/// reading them a second time.
 pub struct RawTap(Box<TapFunction>);
 
 type TapFunction = dyn FnMut(&[u8]) + Send;
