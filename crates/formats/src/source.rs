@@ -162,7 +162,8 @@ struct TappedReader<R> {
 impl<R: Read> Read for TappedReader<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buffer)?;
-        if read > 0 || !buffer.is_empty() {
+        // A read into an empty buffer says nothing of the end.
+        if !buffer.is_empty() {
             (self.tap.0)(&buffer[..read]);
         }
         Ok(read)

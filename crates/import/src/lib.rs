@@ -299,10 +299,8 @@ impl Hashing {
             .name("import-sha256".to_string())
             .spawn(move || {
                 // Set whatever happens, or the lake writer would wait for it.
-                let unset = KeyGuard(thread_key);
-                let hashed = sha256_of_file(&thread_path, &thread_label);
-                unset.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
-                hashed
+                let key = KeyGuard(thread_key);
+                key.settle(sha256_of_file(&thread_path, &thread_label))
             })
             .map_err(|source| ImportError::Io {
                 file: label.to_string(),
@@ -342,24 +340,26 @@ impl Hashing {
                 key, state, path, ..
             } => {
                 // A reading that stopped early (read again in order) did not see it all.
-                let hashed = match TapState::hash(&state) {
+                key.settle(match TapState::hash(&state) {
                     Some(hashed) => Ok(hashed),
                     None => sha256_of_file(&path, label),
-                };
-                key.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
-                hashed
+                })
             }
-            Hashing::Pending(key, path) => {
-                let hashed = sha256_of_file(&path, label);
-                key.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
-                hashed
-            }
+            Hashing::Pending(key, path) => key.settle(sha256_of_file(&path, label)),
         }
     }
 }
 
 /// Gives a [`PendingKey`] no key when dropped before it was given one.
 struct KeyGuard(PendingKey);
+
+impl KeyGuard {
+    /// Gives the key the hash, or no key when hashing failed; passes the result on.
+    fn settle(self, hashed: Result<(String, u64), ImportError>) -> Result<(String, u64), ImportError> {
+        self.0.set(hashed.as_ref().ok().map(|(sha, _)| sha.clone()));
+        hashed
+    }
+}
 
 impl Drop for KeyGuard {
     fn drop(&mut self) {
