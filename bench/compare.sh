@@ -16,6 +16,10 @@
 #     territory x tier, join to the splits, per-contract rounding and largest-remainder split
 #     exactly as Ledgerline does, sum per payee, in Decimal;
 #   - DuckDB (bench/compare/duckdb_payees.py): read_csv and the same in SQL, DECIMAL(38,12);
+#   - Polars and DuckDB again with --keep-lines: first every line's columns that Ledgerline's
+#     FUGA mapping reads, typed (dates, integers, exact decimals), stored in a zstd Parquet file,
+#     then the same query on that file: the work Ledgerline's import does besides the query
+#     (it keeps every line in its lake), so the two comparisons read side by side;
 #   - `wc -l` of the file, the floor.
 # It checks that all three give the same per-payee totals to the cent in every run (exit 1 with
 # the differences otherwise), then prints per N: median wall time, peak RSS, MB/s, lines/s and
@@ -136,7 +140,7 @@ run_ledgerline() {
 
 echo "Ledgerline $ledgerline; polars $polars_version, duckdb $duckdb_version (Python $("$python" -c 'import platform; print(platform.python_version())')); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-tools=(ledgerline polars duckdb wc)
+tools=(ledgerline polars duckdb polars-kept duckdb-kept wc)
 for size in "${sizes[@]}"; do
     label="$work/label-$size"
     "$ledgerline" synth --out "$label" --lines "$size" --json > /dev/null
@@ -161,12 +165,16 @@ for size in "${sizes[@]}"; do
         dir="$folder/run-$run"
         mkdir -p "$dir"
         # Each run starts with another tool, so no tool always runs first or after the same one.
-        for offset in 0 1 2 3; do
-            tool="${tools[$(( (run - 1 + offset) % 4 ))]}"
+        for offset in "${!tools[@]}"; do
+            tool="${tools[$(( (run - 1 + offset) % ${#tools[@]} ))]}"
             case "$tool" in
                 ledgerline) run_ledgerline "$dir" "$label" "$report" ;;
                 polars) timed "$dir/polars" /dev/null "$python" "$root/bench/compare/polars_payees.py" "$report" "$label/contract-payees.csv" "$dir/polars.csv" ;;
                 duckdb) timed "$dir/duckdb" /dev/null "$python" "$root/bench/compare/duckdb_payees.py" "$report" "$label/contract-payees.csv" "$dir/duckdb.csv" ;;
+                polars-kept|duckdb-kept)
+                    script="${tool%-kept}_payees.py"
+                    timed "$dir/$tool" /dev/null "$python" "$root/bench/compare/$script" "$report" "$label/contract-payees.csv" "$dir/$tool.csv" --keep-lines "$dir/$tool.parquet"
+                    rm -f "$dir/$tool.parquet" ;;
                 wc) timed "$dir/wc" /dev/null wc -l "$report" ;;
             esac
         done

@@ -1,7 +1,7 @@
 """Per-payee earnings of a FUGA-layout CSV under simple splits, with DuckDB, to the cent as
 Ledgerline computes them (docs/royalties.md, "Earnings to the cent").
 
-    python duckdb_payees.py FUGA_CSV CONTRACT_PAYEES_CSV OUT_CSV
+    python duckdb_payees.py FUGA_CSV CONTRACT_PAYEES_CSV OUT_CSV [--keep-lines PARQUET]
 
 The same work as polars_payees.py, in one SQL query over read_csv: group by ISRC x service x
 territory x tier (and currency) in DECIMAL(38, 12); join to the split contracts by ISRC (lines
@@ -10,19 +10,26 @@ half-even to the cent; split between the payees by largest remainder with window
 ties to the earlier payee; summed per payee. DECIMAL throughout: DuckDB's `/` on decimals gives
 a DOUBLE, so the query never divides, and ROUND rounds half away from zero, so half-even is
 written out.
+
+With --keep-lines, as in polars_payees.py: every line's kept columns (money.KEPT_COLUMNS),
+typed, are first stored in one zstd Parquet file, and the query reads that file.
 """
 
 import sys
 
 import duckdb
 
-from money import CURRENCY, ISRC, NET, SERVICE, TERRITORY, TIER, write_totals
+from money import CURRENCY, ISRC, KEPT_COLUMNS, NET, SERVICE, TERRITORY, TIER, write_totals
+
+FROM_CSV = f"read_csv($fuga, header = true, all_varchar = true, types = {{'{NET}': 'DECIMAL(38,12)'}})"
+FROM_PARQUET = "read_parquet($fuga)"
+SQL_TYPES = {"text": "VARCHAR", "integer": "BIGINT", "money": "DECIMAL(38,12)", "date": "DATE"}
 
 QUERY = f"""
 WITH receipts AS (
     SELECT "{ISRC}" AS isrc, "{SERVICE}" AS service, "{TERRITORY}" AS territory, "{TIER}" AS tier,
            "{CURRENCY}" AS currency, sum("{NET}") AS net
-    FROM read_csv($fuga, header = true, all_varchar = true, types = {{'{NET}': 'DECIMAL(38,12)'}})
+    FROM {{lines}}
     GROUP BY ALL
 ),
 payees AS (
@@ -81,17 +88,37 @@ ORDER BY payee
 """
 
 
-def payee_totals(fuga_csv, contract_payees_csv):
+def keep_lines(connection, fuga_csv, parquet):
+    """Stores every line's kept columns, typed, in PARQUET (zstd); a malformed value fails."""
+    types = ", ".join(f"'{name}': '{SQL_TYPES[kind]}'" for name, kind in KEPT_COLUMNS.items())
+    columns = ", ".join(f'"{name}"' for name in KEPT_COLUMNS)
+    connection.execute(
+        f"COPY (SELECT {columns} FROM read_csv($fuga, header = true, all_varchar = true, dateformat = '%Y-%m-%d', types = {{{types}}})) "
+        f"TO '{parquet.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd)",
+        {"fuga": fuga_csv},
+    )
+
+
+def payee_totals(fuga_csv, contract_payees_csv, kept_lines=None):
     connection = duckdb.connect()
-    relation = connection.execute(f"DESCRIBE {QUERY}", {"fuga": fuga_csv, "payees": contract_payees_csv})
+    if kept_lines is not None:
+        keep_lines(connection, fuga_csv, kept_lines)
+        query, source = QUERY.replace("{lines}", FROM_PARQUET), kept_lines
+    else:
+        query, source = QUERY.replace("{lines}", FROM_CSV), fuga_csv
+    relation = connection.execute(f"DESCRIBE {query}", {"fuga": source, "payees": contract_payees_csv})
     floats = [row[0] for row in relation.fetchall() if row[1] in ("FLOAT", "DOUBLE", "REAL")]
     if floats:
         sys.exit(f"duckdb_payees.py: the result has float columns {floats}")
-    rows = connection.execute(QUERY, {"fuga": fuga_csv, "payees": contract_payees_csv}).fetchall()
+    rows = connection.execute(query, {"fuga": source, "payees": contract_payees_csv}).fetchall()
     return [(payee, currency, str(earnings)) for payee, currency, earnings in rows]
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) == 6 and sys.argv[4] == "--keep-lines":
+        kept = sys.argv[5]
+    elif len(sys.argv) == 4:
+        kept = None
+    else:
         sys.exit(__doc__)
-    write_totals(sys.argv[3], payee_totals(sys.argv[1], sys.argv[2]))
+    write_totals(sys.argv[3], payee_totals(sys.argv[1], sys.argv[2], kept))

@@ -14,6 +14,34 @@ TIER = "Sale User Type"
 CURRENCY = "Currency"
 NET = "Reported Royalty"
 
+# The columns Ledgerline's FUGA mapping reads, with the type a line keeps each in: what the
+# "lines kept" variants of the Polars and DuckDB scripts store for every line, as Ledgerline's
+# lake does (dates as dates, quantities as integers, amounts as exact decimals).
+KEPT_COLUMNS = {
+    "Sale Start date": "date",
+    "Sale End date": "date",
+    SERVICE: "text",
+    TERRITORY: "text",
+    "Sale Type": "text",
+    TIER: "text",
+    "Product UPC": "text",
+    ISRC: "text",
+    "Product Catalog Number": "text",
+    "Asset Reference": "text",
+    "Product Reference": "text",
+    "Product Title": "text",
+    "Asset Title": "text",
+    "Asset Artist": "text",
+    "Product Artist": "text",
+    "Product Quantity": "integer",
+    "Asset Quantity": "integer",
+    "Converted Gross Income": "money",
+    NET: "money",
+    CURRENCY: "text",
+    "Original currency": "text",
+    "Exchange Rate": "money",
+}
+
 # Ledgerline's accounting currency in a home made with `ledgerline init`.
 ACCOUNTING_CURRENCY = "EUR"
 

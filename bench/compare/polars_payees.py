@@ -1,7 +1,11 @@
 """Per-payee earnings of a FUGA-layout CSV under simple splits, with Polars, to the cent as
 Ledgerline computes them (docs/royalties.md, "Earnings to the cent").
 
-    python polars_payees.py FUGA_CSV CONTRACT_PAYEES_CSV OUT_CSV
+    python polars_payees.py FUGA_CSV CONTRACT_PAYEES_CSV OUT_CSV [--keep-lines PARQUET]
+
+With --keep-lines, the work Ledgerline's import does besides the query: every line is read,
+its columns that Ledgerline's FUGA mapping reads parsed to their types (money.KEPT_COLUMNS) and
+stored in one zstd Parquet file; the totals are then computed from that file.
 
 1. Lazy scan of the CSV; group by ISRC x service x territory x tier (and currency), summing
    "Reported Royalty" as Decimal(38, 12).
@@ -19,17 +23,31 @@ from decimal import Decimal
 
 import polars as pl
 
-from money import CURRENCY, ISRC, NET, SERVICE, TERRITORY, TIER, write_totals
+from money import CURRENCY, ISRC, KEPT_COLUMNS, NET, SERVICE, TERRITORY, TIER, write_totals
 
 MONEY = pl.Decimal(38, 12)
 
 
-def payee_totals(fuga_csv, contract_payees_csv):
-    lines = pl.scan_csv(
+def scan_lines(fuga_csv):
+    return pl.scan_csv(
         fuga_csv,
         schema_overrides={ISRC: pl.String, SERVICE: pl.String, TERRITORY: pl.String, TIER: pl.String, CURRENCY: pl.String, NET: MONEY},
         infer_schema=False,
     )
+
+
+def keep_lines(fuga_csv, parquet):
+    """Stores every line's kept columns, typed, in PARQUET (zstd); a malformed value fails."""
+    types = {"text": pl.String, "integer": pl.Int64, "money": MONEY, "date": pl.String}
+    columns = pl.scan_csv(fuga_csv, infer_schema=False, schema_overrides={name: types[kind] for name, kind in KEPT_COLUMNS.items()})
+    typed = columns.select(
+        [pl.col(name).str.to_date("%Y-%m-%d", strict=True) if kind == "date" else pl.col(name) for name, kind in KEPT_COLUMNS.items()]
+    )
+    typed.sink_parquet(parquet, compression="zstd")
+    return pl.scan_parquet(parquet)
+
+
+def payee_totals(lines, contract_payees_csv):
     receipts = lines.group_by(ISRC, SERVICE, TERRITORY, TIER, CURRENCY).agg(pl.col(NET).sum().alias("net"))
 
     payees = pl.scan_csv(
@@ -79,6 +97,10 @@ def payee_totals(fuga_csv, contract_payees_csv):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) == 6 and sys.argv[4] == "--keep-lines":
+        lines = keep_lines(sys.argv[1], sys.argv[5])
+    elif len(sys.argv) == 4:
+        lines = scan_lines(sys.argv[1])
+    else:
         sys.exit(__doc__)
-    write_totals(sys.argv[3], payee_totals(sys.argv[1], sys.argv[2]))
+    write_totals(sys.argv[3], payee_totals(lines, sys.argv[2]))

@@ -5,8 +5,9 @@ input size. Called by bench/compare.sh; reads the folder it wrote:
 
 DIR/meta holds `key value` lines (lines, bytes, runs, file, polars, duckdb, check_only);
 DIR/run-R/ holds, per run R, for each tool T in ledgerline-import, ledgerline-run, polars,
-duckdb and wc: T.ns (wall clock in nanoseconds) and T.rss (peak RSS in KiB, from
-/usr/bin/time); the earnings as CSV (`payee,earnings`) in polars.csv and duckdb.csv, and
+duckdb, polars-kept, duckdb-kept and wc: T.ns (wall clock in nanoseconds) and T.rss (peak RSS
+in KiB, from /usr/bin/time); the earnings as CSV (`payee,earnings`) in T.csv for the Polars
+and DuckDB ones, and
 Ledgerline's `import --json` and `run 2026 --json` output in import.json and run.json.
 
 Exits 1 with the differences when any run of any tool disagrees with Ledgerline on any payee.
@@ -78,7 +79,8 @@ def differences(reference, other):
 def main(folder):
     meta = read_meta(folder)
     data_lines, size, runs = int(meta["lines"]), int(meta["bytes"]), int(meta["runs"])
-    tools = ["ledgerline", "polars", "duckdb", "wc"]
+    peers = ["polars", "duckdb", "polars-kept", "duckdb-kept"]
+    tools = ["ledgerline", *peers, "wc"]
     times = {tool: [] for tool in tools}
     peaks = {tool: [] for tool in tools}
     ledgerline_phases = {"ledgerline-import": [], "ledgerline-run": []}
@@ -89,8 +91,8 @@ def main(folder):
         ours, run_json = ledgerline_totals(run_dir, data_lines)
         if reference is None:
             reference = (ours, run_json)
-        results = {"ledgerline": ours, "polars": csv_totals(os.path.join(run_dir, "polars.csv")), "duckdb": csv_totals(os.path.join(run_dir, "duckdb.csv"))}
-        for name in ("ledgerline", "polars", "duckdb"):
+        results = {"ledgerline": ours, **{peer: csv_totals(os.path.join(run_dir, f"{peer}.csv")) for peer in peers}}
+        for name in results:
             for payee, left, right in differences(reference[0], results[name]):
                 mismatches.append(f"run {run}: {payee}: ledgerline {left}, {name} {right}, difference {right - left}")
         import_seconds, import_kib = timing(run_dir, "ledgerline-import")
@@ -99,7 +101,7 @@ def main(folder):
         ledgerline_phases["ledgerline-run"].append(run_seconds)
         times["ledgerline"].append(import_seconds + run_seconds)
         peaks["ledgerline"].append(max(import_kib, run_kib))
-        for tool in ("polars", "duckdb", "wc"):
+        for tool in (*peers, "wc"):
             seconds, kib = timing(run_dir, tool)
             times[tool].append(seconds)
             peaks[tool].append(kib)
@@ -123,7 +125,7 @@ def main(folder):
     if Decimal(figures["payee_credits"]) != total:
         print(f"   MISMATCH: Ledgerline's payee credits {figures['payee_credits']} are not the sum of its payees' earnings {total}")
         return 1
-    print(f"   all three agree to the cent on every payee in every run ({runs} run{'s' if runs != 1 else ''})")
+    print(f"   all five agree to the cent on every payee in every run ({runs} run{'s' if runs != 1 else ''})")
     if meta.get("check_only") == "1":
         print("   check only: one run, timings are not a measurement")
 
@@ -131,12 +133,14 @@ def main(folder):
         "ledgerline": "ledgerline import + run",
         "polars": f"polars {meta['polars']}",
         "duckdb": f"duckdb {meta['duckdb']}",
+        "polars-kept": f"polars {meta['polars']}, lines kept",
+        "duckdb-kept": f"duckdb {meta['duckdb']}, lines kept",
         "wc": "wc -l (floor)",
     }
     median = {tool: statistics.median(times[tool]) for tool in tools}
     peak = {tool: max(peaks[tool]) for tool in tools}
     print()
-    header = f"   {'tool':<26} {'wall s':>8} {'peak MiB':>9} {'MB/s':>8} {'lines/s':>12}  {'Ledgerline/this: time':>21} {'memory':>7}"
+    header = f"   {'tool':<31} {'wall s':>8} {'peak MiB':>9} {'MB/s':>8} {'lines/s':>12}  {'Ledgerline/this: time':>21} {'memory':>7}"
     print(header)
     print("   " + "-" * (len(header) - 3))
     for tool in tools:
@@ -144,12 +148,13 @@ def main(folder):
         throughput = size / 1e6 / seconds if seconds > 0 else float("inf")
         rate = data_lines / seconds if seconds > 0 else float("inf")
         time_ratio = memory_ratio = ""
-        if tool in ("polars", "duckdb") and seconds > 0:
+        if tool in peers and seconds > 0:
             time_ratio = f"{median['ledgerline'] / seconds:.2f}x"
             memory_ratio = f"{peak['ledgerline'] / peak[tool]:.2f}x"
-        print(f"   {labels[tool]:<26} {seconds:>8.3f} {peak[tool] / 1024:>9.0f} {throughput:>8.1f} {rate:>12,.0f}  {time_ratio:>21} {memory_ratio:>7}")
+        print(f"   {labels[tool]:<31} {seconds:>8.3f} {peak[tool] / 1024:>9.0f} {throughput:>8.1f} {rate:>12,.0f}  {time_ratio:>21} {memory_ratio:>7}")
     phases = ", ".join(f"{name.split('-')[1]} {statistics.median(values):.3f} s" for name, values in ledgerline_phases.items())
     print(f"   Ledgerline by phase (medians): {phases}")
+    print("   lines kept: the peer also stores every line's mapped columns, typed, in zstd Parquet and queries that, as Ledgerline's import keeps every line in its lake")
     print(f"   wall: median of {runs} run{'s' if runs != 1 else ''}; peak MiB: the highest peak RSS of the runs (Ledgerline: of its two commands)")
     return 0
 

@@ -1,6 +1,6 @@
 //! `bench/compare.sh` keeps working: a 10,000-line version of the benchmark against Polars and
-//! DuckDB runs with the debug binary, all three tools must agree to the cent and the table must
-//! list them. The benchmark's Python environment (Polars and DuckDB from PyPI, pinned in
+//! DuckDB runs with the debug binary, Ledgerline and the peers (each also in its "lines kept"
+//! form) must agree to the cent and the table must list them all. The benchmark's Python environment (Polars and DuckDB from PyPI, pinned in
 //! `bench/compare/requirements.txt`) is made on first use under
 //! `${XDG_CACHE_HOME:-$HOME/.cache}/ledgerline-bench/`; without PyPI (or python3's venv module)
 //! this test fails with the script's message, it does not skip.
@@ -30,11 +30,17 @@ fn the_comparison_with_polars_and_duckdb_agrees_to_the_cent_on_a_small_label() {
          stdout:\n{stdout}\nstderr:\n{stderr}",
         output.status
     );
-    assert!(stdout.contains("all three agree to the cent"), "no agreement line:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("all five agree to the cent"), "no agreement line:\n{stdout}\nstderr:\n{stderr}");
     for tool in ["ledgerline import + run", "polars ", "duckdb ", "wc -l (floor)"] {
         assert!(
             stdout.lines().any(|line| line.trim_start().starts_with(tool)),
             "the table has no row for {tool:?}:\n{stdout}"
+        );
+    }
+    for tool in ["polars", "duckdb"] {
+        assert!(
+            stdout.lines().any(|line| line.trim_start().starts_with(tool) && line.contains(", lines kept")),
+            "the table has no lines-kept row for {tool}:\n{stdout}"
         );
     }
     assert!(!stdout.contains("MISMATCH"), "{stdout}");
