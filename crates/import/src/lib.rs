@@ -96,8 +96,11 @@ pub struct FileImport {
 /// the database has no record of. Returns how many of each were removed.
 pub fn recover(ledger: &Ledger, lake_root: &Path) -> Result<(usize, usize), ImportError> {
     let staging = ledgerline_lake::remove_leftovers(lake_root)?;
+    // Under the publishing lock, and the committed imports read after it was taken: an import
+    // another process is committing right now is not a crash's leftover.
+    let publishing = ledgerline_lake::lock_publishing(lake_root)?;
     let known = known_import_keys(ledger)?;
-    let unknown = ledgerline_lake::remove_unknown_imports(lake_root, |key| known.contains(key))?;
+    let unknown = ledgerline_lake::remove_unknown_imports(&publishing, |key| known.contains(key))?;
     Ok((staging, unknown.len()))
 }
 
@@ -824,12 +827,22 @@ pub fn import_file(
         });
     }
 
-    // A file of a multi-file DSR report must fit the files of it already imported.
-    let report_sets = report_set::check(ledger, label, &summaries)?;
     let staged = lake.finish()?;
     // The roll-up is derived data that runs rebuild when it is missing or does not count the
     // import's rows; runs read only committed imports, so one left by a failed import is unread.
     rollup.write(lake_root, &content_sha256)?;
+    // From the last "is it new?" to the commit, under the publishing lock: another process may
+    // have imported this file, or its reports in other packaging, since the checks above, and
+    // the clean-up of a starting process must not take this import for a crash's leftover.
+    let publishing = ledgerline_lake::lock_publishing(lake_root)?;
+    if let Some(existing) = existing_import(ledger, &content_sha256, label)? {
+        return Ok(existing);
+    }
+    if let Some(earlier) = reports_already_imported(ledger, label, &part_hashes)? {
+        return earlier;
+    }
+    // A file of a multi-file DSR report must fit the files of it already imported.
+    let report_sets = report_set::check(ledger, label, &summaries)?;
     let lake_path = staged.publish()?;
     let record = ImportRecord {
         content_sha256: &content_sha256,
@@ -851,6 +864,7 @@ pub fn import_file(
             return Err(error);
         }
     };
+    drop(publishing);
     Ok(FileImport {
         file: label.to_string(),
         status: ImportStatus::Imported,

@@ -5,7 +5,9 @@ mod common;
 use std::io::Write;
 
 use common::Home;
-use ledgerline_import::{recover, ImportError, ImportOptions, ImportStatus};
+use ledgerline_import::{
+    import_file, lake_consistency, recover, CatalogIndex, ImportError, ImportOptions, ImportStatus,
+};
 use ledgerline_money::Decimal;
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -389,4 +391,61 @@ fn a_report_imported_before_in_other_packaging_is_not_counted_twice() {
     let april_import = home.import(&home.write("april.tsv", &april), &ImportOptions::default()).unwrap();
     assert_eq!(april_import.status, ImportStatus::Imported);
     assert_eq!(home.count("import_parts"), 4);
+}
+
+/// Two processes importing one report at the same moment, as the same file or in other
+/// packaging, while a third starts (and cleans up the lake): one import, one "already imported",
+/// no error, and every committed import has its lines.
+#[test]
+fn one_report_imported_by_two_processes_at_once_is_imported_once() {
+    use std::sync::{Arc, Barrier};
+
+    let home = Home::new();
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let rounds = 12;
+    for round in 0..rounds {
+        let report = format!("{header}2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{round}.25\t0\n");
+        let plain = home.write(&format!("report-{round}.tsv"), report.as_bytes());
+        // Even rounds: the same file twice; odd rounds: the file and its gzipped copy.
+        let other = if round % 2 == 0 {
+            plain.clone()
+        } else {
+            home.write(&format!("report-{round}.tsv.gz"), gzip(report.as_bytes()))
+        };
+        let barrier = Arc::new(Barrier::new(3));
+        let importers: Vec<_> = [plain, other]
+            .into_iter()
+            .map(|path| {
+                let (root, barrier) = (home.root.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut ledger = ledgerline_store::Ledger::open(&root.join("ledger.db")).unwrap();
+                    let label = path.file_name().unwrap().to_string_lossy().into_owned();
+                    barrier.wait();
+                    import_file(&mut ledger, &root.join("lake"), &path, &label, &ImportOptions::default(), &CatalogIndex::default())
+                })
+            })
+            .collect();
+        let starting = {
+            let (root, barrier) = (home.root.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let ledger = ledgerline_store::Ledger::open(&root.join("ledger.db")).unwrap();
+                barrier.wait();
+                recover(&ledger, &root.join("lake")).unwrap()
+            })
+        };
+        let results: Vec<_> = importers
+            .into_iter()
+            .map(|importer| importer.join().unwrap().unwrap_or_else(|error| panic!("round {round}: {error}")))
+            .collect();
+        starting.join().unwrap();
+        let mut statuses: Vec<_> = results.iter().map(|result| result.status).collect();
+        statuses.sort_by_key(|status| *status != ImportStatus::Imported);
+        assert_eq!(statuses, [ImportStatus::Imported, ImportStatus::AlreadyImported], "round {round}");
+        assert_eq!(results[0].import_id, results[1].import_id, "round {round}");
+    }
+    assert_eq!(home.imports_stored(), rounds);
+    assert_eq!(home.lake_folders(), rounds as usize);
+    let consistency = lake_consistency(&home.ledger, &home.lake()).unwrap();
+    assert!(consistency.problems.is_empty(), "{:?}", consistency.problems);
+    assert!(consistency.unrecorded_folders.is_empty(), "{:?}", consistency.unrecorded_folders);
 }

@@ -10,6 +10,7 @@
 //!                                               (64 zeros for the key while it is being
 //!                                               computed: `PendingKey`)
 //!   .staging/<import_key>-<pid>-<counter>-removed/   being deleted after unpublishing
+//!   .publish.lock                               the publishing lock ([`lock_publishing`])
 //! ```
 
 use std::fs;
@@ -21,6 +22,7 @@ use crate::error::LakeError;
 
 pub(crate) const IMPORTS_DIR: &str = "imports";
 pub(crate) const STAGING_DIR: &str = ".staging";
+const PUBLISH_LOCK: &str = ".publish.lock";
 const REMOVED_SUFFIX: &str = "-removed";
 const IMPORT_KEY_LENGTH: usize = 64;
 
@@ -225,18 +227,65 @@ pub fn unpublish(lake_root: &Path, import_key: &str) -> Result<bool, LakeError> 
     Ok(true)
 }
 
+/// The lake's publishing lock: an exclusive advisory lock (`flock`) on
+/// `lake_root/.publish.lock`, released when dropped.
+///
+/// A published import the database does not know yet is either one a crash left or one whose
+/// record another process (or thread) is committing at this moment. The lock tells them apart:
+/// an import holds it from its last "is this report new?" check through [`publish`] to the
+/// commit of its record, and [`remove_unknown_imports`] runs under it, so the clean-up only
+/// ever sees imports that are committed or abandoned. It also makes that last check and the
+/// commit one step, so two processes importing one report at the same moment (in the same or
+/// in other packaging) end with one import and one "already imported", never with two.
+/// Each holder keeps it for a few file renames and one SQLite commit; others wait.
+///
+/// [`publish`]: crate::StagedImport::publish
+#[derive(Debug)]
+pub struct PublishLock {
+    lake_root: PathBuf,
+    _file: fs::File,
+}
+
+/// Takes the lake's [`PublishLock`], waiting while another holder has it.
+pub fn lock_publishing(lake_root: &Path) -> Result<PublishLock, LakeError> {
+    ensure_dir(lake_root)?;
+    let path = lake_root.join(PUBLISH_LOCK);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(LakeError::io("open the publishing lock", &path))?;
+    file.lock()
+        .map_err(LakeError::io("take the publishing lock", &path))?;
+    Ok(PublishLock {
+        lake_root: lake_root.to_path_buf(),
+        _file: file,
+    })
+}
+
+impl PublishLock {
+    /// The lake this lock is of.
+    pub fn lake_root(&self) -> &Path {
+        &self.lake_root
+    }
+}
+
 /// Removes every published import that `is_known` does not recognise; returns their keys,
-/// sorted. Call it at start-up with "is this import committed in the database?".
+/// sorted. Call it at start-up with "is this import committed in the database?", asked after
+/// the lock was taken (a record committed before it is then seen).
 ///
 /// This closes the one crash window of an import: after [`publish`] made the files durable
 /// under `imports/` and before the database committed the import. Such an import is unknown
 /// to the database, so it is removed here and a new import of the same report starts clean.
+/// An import inside that window in a live process holds the lock, so this waits for it.
 ///
 /// [`publish`]: crate::StagedImport::publish
 pub fn remove_unknown_imports(
-    lake_root: &Path,
+    lock: &PublishLock,
     mut is_known: impl FnMut(&str) -> bool,
 ) -> Result<Vec<String>, LakeError> {
+    let lake_root = lock.lake_root();
     let mut removed = Vec::new();
     for key in list_imports(lake_root)? {
         if !is_known(&key) && unpublish(lake_root, &key)? {

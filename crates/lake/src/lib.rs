@@ -58,13 +58,17 @@
 //!    import whose files are not durable. If the commit fails, the importer calls
 //!    [`unpublish`]. If the process dies between `publish` and the commit, the folder is in the
 //!    lake but unknown to the database: at start-up [`remove_unknown_imports`], given "is this
-//!    key committed?", removes it, and importing the report again starts clean.
+//!    key committed?", removes it, and importing the report again starts clean. The importer
+//!    holds the [`PublishLock`] from its last check that the report is new until its commit,
+//!    and the clean-up runs under it, so a folder another live process is committing is never
+//!    taken for one a crash left.
 //! 5. **Removal** ([`unpublish`]) first renames the folder back into `.staging/` (atomic, then
 //!    `fsync`ed) and only then deletes files, so an interrupted removal never leaves a partial
 //!    import visible; what remains is a leftover for step 1's clean-up.
 //!
-//! Start-up order for a program using the lake: [`remove_leftovers`], then
-//! [`remove_unknown_imports`] with the database's list of committed imports.
+//! Start-up order for a program using the lake: [`remove_leftovers`], then, holding
+//! [`lock_publishing`]'s lock, [`remove_unknown_imports`] with the database's list of committed
+//! imports read after the lock was taken.
 //!
 //! Assumptions: a file system where `rename` of a folder is atomic and `fsync` of a folder
 //! makes its entries durable (ext4, XFS, APFS, btrfs; on Windows folders are not fsynced and
@@ -81,8 +85,8 @@ mod writer;
 
 pub use error::LakeError;
 pub use layout::{
-    import_path, is_published, is_valid_import_key, list_imports, remove_leftovers,
-    remove_unknown_imports, unpublish,
+    import_path, is_published, is_valid_import_key, list_imports, lock_publishing,
+    remove_leftovers, remove_unknown_imports, unpublish, PublishLock,
 };
 pub use reader::{import_parts, import_row_count, read_import, ImportReader};
 pub use rollup::{

@@ -17,6 +17,7 @@ use std::hash::BuildHasherDefault;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ledgerline_formats::{SaleLine, Tier, UsageType};
 use ledgerline_model::text::same;
@@ -621,7 +622,11 @@ fn write_text(lake_root: &Path, import_key: &str, text: &str) -> Result<(), Lake
     let target = path(lake_root, import_key);
     let folder = lake_root.join(FOLDER);
     fs::create_dir_all(&folder).map_err(LakeError::io("create folder", &folder))?;
-    let staged = folder.join(format!(".{import_key}.{}.tmp", std::process::id()));
+    // Unique per process and per write: two threads of one process (the server) may write the
+    // roll-up of one report at the same moment.
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    let staged = folder.join(format!(".{import_key}.{}-{write}.tmp", std::process::id()));
     let mut file = fs::File::create(&staged).map_err(LakeError::io("create", &staged))?;
     file.write_all(text.as_bytes())
         .map_err(LakeError::io("write", &staged))?;

@@ -7,7 +7,8 @@ use std::path::Path;
 use common::*;
 use ledgerline_formats::LineSink;
 use ledgerline_lake::{
-    import_path, is_published, list_imports, read_import, remove_leftovers, remove_unknown_imports,
+    import_path, is_published, list_imports, lock_publishing, read_import, remove_leftovers,
+    remove_unknown_imports,
     import_parts, unpublish, LakeError, LakeWriter, PendingKey, WriterOptions,
 };
 
@@ -193,15 +194,55 @@ fn imports_the_database_does_not_know_are_removed_at_start_up() {
     // Not the lake's: left alone.
     std::fs::create_dir_all(lake.path().join("imports").join("README-folder")).unwrap();
     let committed = [KEY_B];
-    let removed = remove_unknown_imports(lake.path(), |key| committed.contains(&key)).unwrap();
+    let lock = lock_publishing(lake.path()).unwrap();
+    let removed = remove_unknown_imports(&lock, |key| committed.contains(&key)).unwrap();
     let mut expected = vec![KEY_A.to_string(), KEY_C.to_string()];
     expected.sort();
     assert_eq!(removed, expected);
     assert_eq!(list_imports(lake.path()).unwrap(), vec![KEY_B.to_string()]);
     assert!(lake.path().join("imports").join("README-folder").is_dir());
-    assert!(remove_unknown_imports(lake.path(), |_| true)
-        .unwrap()
-        .is_empty());
+    assert!(remove_unknown_imports(&lock, |_| true).unwrap().is_empty());
+}
+
+/// Another process's import between publishing and committing its record is not a crash's
+/// leftover: the clean-up waits for the publishing lock, and asks "committed?" only then.
+#[test]
+fn the_clean_up_leaves_alone_an_import_another_process_is_committing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    use std::time::{Duration, Instant};
+
+    let lake = tempfile::tempdir().unwrap();
+    let committed = Arc::new(AtomicBool::new(false));
+    let (published, on_published) = mpsc::channel();
+    let importer = {
+        let (lake, committed) = (lake.path().to_path_buf(), committed.clone());
+        std::thread::spawn(move || {
+            let staged = writer_with_lines(&lake, KEY_A, 3).finish().unwrap();
+            let lock = lock_publishing(&lake).unwrap();
+            staged.publish().unwrap();
+            published.send(()).unwrap();
+            // The database commit, slow on a busy disk.
+            std::thread::sleep(Duration::from_millis(300));
+            committed.store(true, Ordering::SeqCst);
+            drop(lock);
+        })
+    };
+    on_published.recv().unwrap();
+    let started = Instant::now();
+    // Start-up of another process: the lock (its own open of the lock file), then the question.
+    let lock = lock_publishing(lake.path()).unwrap();
+    let waited = started.elapsed();
+    let removed =
+        remove_unknown_imports(&lock, |_| committed.load(Ordering::SeqCst)).unwrap();
+    drop(lock);
+    importer.join().unwrap();
+    assert!(removed.is_empty(), "removed {removed:?}");
+    assert!(waited >= Duration::from_millis(200), "the clean-up did not wait: {waited:?}");
+    assert_eq!(read_import(lake.path(), KEY_A).unwrap().count(), 3);
+    // Once the lock is free and the import was never committed, it is removed.
+    let lock = lock_publishing(lake.path()).unwrap();
+    assert_eq!(remove_unknown_imports(&lock, |_| false).unwrap(), vec![KEY_A.to_string()]);
 }
 
 #[test]
