@@ -94,16 +94,4 @@ impl LakeError {
             source,
         }
     }
-
-    pub(crate) fn arrow(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-    ) -> impl FnOnce(ArrowError) -> LakeError {
-        let path = path.into();
-        move |source| LakeError::Arrow {
-            action,
-            path,
-            source,
-        }
-    }
 }

@@ -76,6 +76,7 @@
 //! Linux through `/proc`; elsewhere it assumes no other process writes the same lake at
 //! start-up.
 
+mod encode;
 mod error;
 mod layout;
 mod reader;

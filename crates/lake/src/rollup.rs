@@ -875,7 +875,7 @@ fn compare_plain<const CELLS: usize>(
 
 /// The FxHash scheme on words, for text.
 #[derive(Debug, Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl std::hash::Hasher for WordHasher {
     fn finish(&self) -> u64 {

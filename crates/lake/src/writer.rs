@@ -9,26 +9,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 
-use arrow_array::builder::{
-    Date32Builder, Decimal128Builder, Int64Builder, StringBuilder, UInt64Builder,
-};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, SchemaRef};
+use arrow_schema::SchemaRef;
 use ledgerline_formats::{LineSink, SaleLine};
 use ledgerline_money::Decimal;
-use parquet::arrow::ArrowWriter;
+use parquet::arrow::{add_encoded_arrow_schema_to_metadata, ArrowSchemaConverter};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
-use parquet::schema::types::ColumnPath;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::{ColumnPath, TypePtr};
 
+use crate::encode::{Columns, PageEncoder};
 use crate::error::LakeError;
 use crate::layout::{
     check_import_key, ensure_dir, import_path, new_staging_path, sync_dir, IMPORTS_DIR, STAGING_DIR,
 };
 use crate::schema::{
-    column, date_to_days, lake_schema, month_to_days, IMPORT_KEY_KEY, MAX_MONEY_SCALED,
-    MONEY_PRECISION, MONEY_SCALE, SCHEMA_VERSION, SCHEMA_VERSION_KEY,
+    column, lake_schema, IMPORT_KEY_KEY, MAX_MONEY_SCALED, MONEY_PRECISION, SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
 };
 
 /// Lines longer than this (all text fields together) are refused: no real report has them,
@@ -152,7 +150,7 @@ const BATCHES_IN_FLIGHT: usize = 2;
 /// The handle on the thread that encodes batches into part files.
 #[derive(Debug)]
 struct Encoder {
-    batches: SyncSender<RecordBatch>,
+    batches: SyncSender<Columns>,
     thread: JoinHandle<Result<usize, LakeError>>,
     /// Set before the channel is closed when the import is being thrown away: the encoder
     /// then drops its parts without waiting for a key.
@@ -163,7 +161,7 @@ impl Encoder {
     fn start(parts: PartFiles) -> Result<Encoder, LakeError> {
         let staging_dir = parts.staging_dir.clone();
         let abandoned = parts.abandoned.clone();
-        let (batches, received) = sync_channel::<RecordBatch>(BATCHES_IN_FLIGHT);
+        let (batches, received) = sync_channel::<Columns>(BATCHES_IN_FLIGHT);
         let thread = std::thread::Builder::new()
             .name("lake-encoder".to_string())
             .spawn(move || parts.write_all(received))
@@ -197,9 +195,16 @@ impl Encoder {
 struct PartFiles {
     staging_dir: PathBuf,
     import_key: PendingKey,
-    schema: SchemaRef,
+    /// The Parquet schema of the lake's Arrow schema.
+    parquet_schema: TypePtr,
     properties: WriterPropertiesPtr,
     part_bytes: u64,
+    row_group_rows: usize,
+    row_group_bytes: usize,
+    /// The lines of the row group being gathered.
+    row_group: Columns,
+    remap: Vec<u32>,
+    pages: PageEncoder,
     part: Option<Part>,
     /// Full parts waiting for the import key to be closed with it (see [`PendingKey`]).
     unfinished: Vec<Part>,
@@ -207,22 +212,22 @@ struct PartFiles {
     abandoned: Arc<AtomicBool>,
 }
 
-#[derive(Debug)]
 struct Part {
     path: PathBuf,
-    writer: ArrowWriter<File>,
+    writer: SerializedFileWriter<File>,
 }
 
 impl PartFiles {
     /// Writes batches until the channel closes, then closes the last part. Every import has at
     /// least one part file (the first is opened before any line arrives).
-    fn write_all(mut self, batches: Receiver<RecordBatch>) -> Result<usize, LakeError> {
+    fn write_all(mut self, batches: Receiver<Columns>) -> Result<usize, LakeError> {
         for batch in batches {
             self.write(&batch)?;
         }
         if self.abandoned.load(Ordering::SeqCst) {
             return Ok(0);
         }
+        self.write_row_group()?;
         if self.part.is_none() && self.opened_parts == 0 {
             self.open_part()?;
         }
@@ -233,9 +238,29 @@ impl PartFiles {
         Ok(self.opened_parts)
     }
 
-    /// Hands a batch to Parquet, then closes the part if it has grown past the part size
-    /// (row groups are flushed by the Parquet writer as they fill).
-    fn write(&mut self, batch: &RecordBatch) -> Result<(), LakeError> {
+    /// Gathers a batch into row groups, writing each as it fills.
+    fn write(&mut self, batch: &Columns) -> Result<(), LakeError> {
+        let mut from = 0;
+        while from < batch.rows() {
+            let room = self.row_group_rows.saturating_sub(self.row_group.rows()).max(1);
+            let to = (from + room).min(batch.rows());
+            self.row_group.append(batch, from..to, &mut self.remap);
+            from = to;
+            if self.row_group.rows() >= self.row_group_rows
+                || self.row_group.bytes_held() >= self.row_group_bytes
+            {
+                self.write_row_group()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the gathered lines as a row group, then sets the part aside if it has grown past
+    /// the part size (only its footer waits, for the key).
+    fn write_row_group(&mut self) -> Result<(), LakeError> {
+        if self.row_group.rows() == 0 {
+            return Ok(());
+        }
         if self.part.is_none() {
             self.open_part()?;
         }
@@ -244,16 +269,13 @@ impl PartFiles {
                 path: self.staging_dir.clone(),
             });
         };
-        part.writer
-            .write(batch)
+        self.row_group
+            .write_row_group(&mut part.writer, &mut self.pages)
             .map_err(LakeError::parquet("writing", &part.path))?;
+        self.row_group.clear();
         let part_bytes = u64::try_from(part.writer.bytes_written()).unwrap_or(u64::MAX);
         if part_bytes >= self.part_bytes {
-            if let Some(mut part) = self.part.take() {
-                // Its row group goes to the file now; only the footer waits for the key.
-                part.writer
-                    .flush()
-                    .map_err(LakeError::parquet("writing", &part.path))?;
+            if let Some(part) = self.part.take() {
                 self.unfinished.push(part);
             }
         }
@@ -271,7 +293,7 @@ impl PartFiles {
             .open(&path)
             .map_err(LakeError::io("create", &path))?;
         let writer =
-            ArrowWriter::try_new(file, self.schema.clone(), Some((*self.properties).clone()))
+            SerializedFileWriter::new(file, self.parquet_schema.clone(), self.properties.clone())
                 .map_err(LakeError::parquet("starting", &path))?;
         self.part = Some(Part { path, writer });
         self.opened_parts += 1;
@@ -362,25 +384,37 @@ impl LakeWriter {
             staging_dir: staging_dir.clone(),
             options: options.clone(),
             schema: lake_schema(),
-            columns: Columns::new(options.batch_rows)
-                .map_err(LakeError::arrow("preparing columns for", &staging_dir))?,
+            columns: Columns::new(options.batch_rows),
             encoder: None,
             rows: 0,
             failed: false,
             released: false,
         };
-        let properties =
-            writer_properties(&options).map_err(|source| LakeError::Parquet {
-                action: "configuring",
-                path: staging_dir.clone(),
-                source,
-            })?;
+        let configuring = |source| LakeError::Parquet {
+            action: "configuring",
+            path: staging_dir.clone(),
+            source,
+        };
+        let mut properties = writer_properties(&options).map_err(configuring)?;
+        let parquet_schema = ArrowSchemaConverter::new()
+            .with_coerce_types(properties.coerce_types())
+            .convert(&writer.schema)
+            .map_err(configuring)?
+            .root_schema_ptr();
+        // As Arrow's own writer does: readers restore the exact Arrow types from it.
+        add_encoded_arrow_schema_to_metadata(&writer.schema, &mut properties);
+        let pages = PageEncoder::new(options.zstd_level).map_err(configuring)?;
         let mut parts = PartFiles {
             staging_dir,
             import_key,
-            schema: writer.schema.clone(),
+            parquet_schema,
             properties: Arc::new(properties),
             part_bytes: options.part_bytes,
+            row_group_rows: options.row_group_rows,
+            row_group_bytes: options.row_group_bytes,
+            row_group: Columns::new(0),
+            remap: Vec::new(),
+            pages,
             part: None,
             unfinished: Vec::new(),
             opened_parts: 0,
@@ -406,11 +440,9 @@ impl LakeWriter {
     pub fn batch_builder(&self) -> Result<BatchBuilder, LakeError> {
         Ok(BatchBuilder {
             staging_dir: self.staging_dir.clone(),
-            schema: self.schema.clone(),
             batch_rows: self.options.batch_rows,
             batch_text_bytes: self.options.batch_text_bytes,
-            columns: Columns::new(self.options.batch_rows)
-                .map_err(LakeError::arrow("preparing columns for", &self.staging_dir))?,
+            columns: Columns::new(self.options.batch_rows),
             batches: Vec::new(),
         })
     }
@@ -430,7 +462,7 @@ impl LakeWriter {
     fn send_batches(&mut self, batches: Batches) -> Result<(), LakeError> {
         self.write_batch()?;
         for batch in batches.0 {
-            self.rows += batch.num_rows() as u64;
+            self.rows += batch.rows() as u64;
             self.send(batch)?;
         }
         Ok(())
@@ -474,14 +506,14 @@ impl LakeWriter {
 
     fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
         let text_bytes = storable_text_bytes(line, &self.staging_dir)?;
-        if self.columns.rows > 0
+        if self.columns.rows() > 0
             && self.columns.text_bytes + text_bytes > self.options.batch_text_bytes
         {
             self.write_batch()?;
         }
-        self.columns.append(line, text_bytes);
+        self.columns.append_line(line, text_bytes);
         self.rows += 1;
-        if self.columns.rows >= self.options.batch_rows {
+        if self.columns.rows() >= self.options.batch_rows {
             self.write_batch()?;
         }
         Ok(())
@@ -490,7 +522,7 @@ impl LakeWriter {
     /// Hands the buffered lines to the encoder thread. Should that thread have stopped on an
     /// error, waits for it and returns its error.
     fn write_batch(&mut self) -> Result<(), LakeError> {
-        match take_batch(&mut self.columns, &self.schema, &self.staging_dir)? {
+        match take_batch(&mut self.columns, self.options.batch_rows) {
             Some(batch) => self.send(batch),
             None => Ok(()),
         }
@@ -498,7 +530,7 @@ impl LakeWriter {
 
     /// Hands a batch to the encoder thread. Should that thread have stopped on an error, waits
     /// for it and returns its error.
-    fn send(&mut self, batch: RecordBatch) -> Result<(), LakeError> {
+    fn send(&mut self, batch: Columns) -> Result<(), LakeError> {
         let Some(encoder) = self.encoder.as_ref() else {
             return Err(self.failed_error());
         };
@@ -688,11 +720,10 @@ fn storable_text_bytes(line: &SaleLine, staging_dir: &Path) -> Result<usize, Lak
 #[derive(Debug)]
 pub struct BatchBuilder {
     staging_dir: PathBuf,
-    schema: SchemaRef,
     batch_rows: usize,
     batch_text_bytes: usize,
     columns: Columns,
-    batches: Vec<RecordBatch>,
+    batches: Vec<Columns>,
 }
 
 impl BatchBuilder {
@@ -700,18 +731,18 @@ impl BatchBuilder {
     /// [`LakeWriter`] does.
     pub fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
         let text_bytes = storable_text_bytes(line, &self.staging_dir)?;
-        if self.columns.rows > 0 && self.columns.text_bytes + text_bytes > self.batch_text_bytes {
+        if self.columns.rows() > 0 && self.columns.text_bytes + text_bytes > self.batch_text_bytes {
             self.end_batch()?;
         }
-        self.columns.append(line, text_bytes);
-        if self.columns.rows >= self.batch_rows {
+        self.columns.append_line(line, text_bytes);
+        if self.columns.rows() >= self.batch_rows {
             self.end_batch()?;
         }
         Ok(())
     }
 
     fn end_batch(&mut self) -> Result<(), LakeError> {
-        if let Some(batch) = take_batch(&mut self.columns, &self.schema, &self.staging_dir)? {
+        if let Some(batch) = take_batch(&mut self.columns, self.batch_rows) {
             self.batches.push(batch);
         }
         Ok(())
@@ -726,12 +757,12 @@ impl BatchBuilder {
 
 /// Lines copied into Arrow batches by a [`BatchBuilder`], for [`LakeWriter::write_batches`].
 #[derive(Debug, Default)]
-pub struct Batches(Vec<RecordBatch>);
+pub struct Batches(Vec<Columns>);
 
 impl Batches {
     /// Lines held.
     pub fn rows(&self) -> usize {
-        self.0.iter().map(RecordBatch::num_rows).sum()
+        self.0.iter().map(Columns::rows).sum()
     }
 }
 
@@ -797,183 +828,10 @@ fn writer_properties(
         .build())
 }
 
-/// One Arrow builder per column; at most one batch of lines.
-/// The buffered lines as one record batch, the buffer emptied; `None` when it held none.
-fn take_batch(
-    columns: &mut Columns,
-    schema: &SchemaRef,
-    staging_dir: &Path,
-) -> Result<Option<RecordBatch>, LakeError> {
-    if columns.rows == 0 {
-        return Ok(None);
+/// The buffered lines as one batch, the buffer emptied; `None` when it held none.
+fn take_batch(columns: &mut Columns, capacity: usize) -> Option<Columns> {
+    if columns.rows() == 0 {
+        return None;
     }
-    let arrays = columns.finish();
-    let batch = RecordBatch::try_new(schema.clone(), arrays)
-        .map_err(LakeError::arrow("assembling a batch for", staging_dir))?;
-    Ok(Some(batch))
-}
-
-#[derive(Debug)]
-struct Columns {
-    line_number: UInt64Builder,
-    sale_start: Date32Builder,
-    sale_end: Date32Builder,
-    reporting_month: Date32Builder,
-    service: StringBuilder,
-    territory: StringBuilder,
-    usage: StringBuilder,
-    tier: StringBuilder,
-    reported_upc: StringBuilder,
-    reported_isrc: StringBuilder,
-    upc: StringBuilder,
-    isrc: StringBuilder,
-    catalog_number: StringBuilder,
-    proprietary_id: StringBuilder,
-    release_title: StringBuilder,
-    track_title: StringBuilder,
-    artist: StringBuilder,
-    units: Int64Builder,
-    gross: Decimal128Builder,
-    net: Decimal128Builder,
-    currency: StringBuilder,
-    original_currency: StringBuilder,
-    fx_rate: Decimal128Builder,
-    rows: usize,
-    text_bytes: usize,
-    /// Rows a batch holds at most.
-    capacity: usize,
-}
-
-impl Columns {
-    fn new(capacity: usize) -> Result<Columns, arrow_schema::ArrowError> {
-        let money = || {
-            Decimal128Builder::with_capacity(capacity)
-                .with_precision_and_scale(MONEY_PRECISION, MONEY_SCALE)
-        };
-        let text = || StringBuilder::with_capacity(capacity, capacity * 8);
-        Ok(Columns {
-            line_number: UInt64Builder::with_capacity(capacity),
-            sale_start: Date32Builder::with_capacity(capacity),
-            sale_end: Date32Builder::with_capacity(capacity),
-            reporting_month: Date32Builder::with_capacity(capacity),
-            service: text(),
-            territory: text(),
-            usage: text(),
-            tier: text(),
-            reported_upc: text(),
-            reported_isrc: text(),
-            upc: text(),
-            isrc: text(),
-            catalog_number: text(),
-            proprietary_id: text(),
-            release_title: text(),
-            track_title: text(),
-            artist: text(),
-            units: Int64Builder::with_capacity(capacity),
-            gross: money()?,
-            net: money()?,
-            currency: text(),
-            original_currency: text(),
-            fx_rate: money()?,
-            rows: 0,
-            text_bytes: 0,
-            capacity,
-        })
-    }
-
-    fn append(&mut self, line: &SaleLine, text_bytes: usize) {
-        self.line_number.append_value(line.line_number);
-        self.sale_start.append_value(date_to_days(line.sale_start));
-        self.sale_end.append_value(date_to_days(line.sale_end));
-        self.reporting_month
-            .append_option(line.reporting_month.map(month_to_days));
-        self.service.append_value(&line.service);
-        self.territory.append_value(line.territory.alpha2());
-        self.usage.append_value(line.usage.name());
-        self.tier.append_value(line.tier.name());
-        self.reported_upc.append_value(&line.reported_upc);
-        self.reported_isrc.append_value(&line.reported_isrc);
-        self.upc
-            .append_option(line.upc.as_ref().map(|upc| upc.as_str()));
-        self.isrc
-            .append_option(line.isrc.as_ref().map(|isrc| isrc.as_str()));
-        self.catalog_number.append_value(&line.catalog_number);
-        self.proprietary_id.append_value(&line.proprietary_id);
-        self.release_title.append_value(&line.release_title);
-        self.track_title.append_value(&line.track_title);
-        self.artist.append_value(&line.artist);
-        self.units.append_value(line.units);
-        self.gross.append_option(line.gross.map(Decimal::scaled));
-        self.net.append_value(line.net.scaled());
-        self.currency.append_value(line.currency.code());
-        self.original_currency.append_option(
-            line.original_currency
-                .as_ref()
-                .map(|currency| currency.code()),
-        );
-        self.fx_rate
-            .append_option(line.fx_rate.map(Decimal::scaled));
-        self.rows += 1;
-        self.text_bytes += text_bytes;
-    }
-
-    /// The buffered columns as arrays, in schema order. The builders start over with room for
-    /// as many rows and text bytes as this batch held, so that the next batch is copied in
-    /// without growing (and copying) its buffers again and again.
-    fn finish(&mut self) -> Vec<ArrayRef> {
-        let rows = self.capacity.max(self.rows);
-        self.rows = 0;
-        self.text_bytes = 0;
-        fn text(builder: &mut StringBuilder, rows: usize) -> ArrayRef {
-            let bytes = builder.values_slice().len();
-            let fresh = StringBuilder::with_capacity(rows, bytes + bytes / 8 + 64);
-            Arc::new(std::mem::replace(builder, fresh).finish())
-        }
-        fn money(builder: &mut Decimal128Builder, rows: usize) -> ArrayRef {
-            let fresh = Decimal128Builder::with_capacity(rows)
-                .with_data_type(DataType::Decimal128(MONEY_PRECISION, MONEY_SCALE));
-            Arc::new(std::mem::replace(builder, fresh).finish())
-        }
-        vec![
-            Arc::new(
-                std::mem::replace(&mut self.line_number, UInt64Builder::with_capacity(rows))
-                    .finish(),
-            ),
-            Arc::new(
-                std::mem::replace(&mut self.sale_start, Date32Builder::with_capacity(rows))
-                    .finish(),
-            ),
-            Arc::new(
-                std::mem::replace(&mut self.sale_end, Date32Builder::with_capacity(rows)).finish(),
-            ),
-            Arc::new(
-                std::mem::replace(
-                    &mut self.reporting_month,
-                    Date32Builder::with_capacity(rows),
-                )
-                .finish(),
-            ),
-            text(&mut self.service, rows),
-            text(&mut self.territory, rows),
-            text(&mut self.usage, rows),
-            text(&mut self.tier, rows),
-            text(&mut self.reported_upc, rows),
-            text(&mut self.reported_isrc, rows),
-            text(&mut self.upc, rows),
-            text(&mut self.isrc, rows),
-            text(&mut self.catalog_number, rows),
-            text(&mut self.proprietary_id, rows),
-            text(&mut self.release_title, rows),
-            text(&mut self.track_title, rows),
-            text(&mut self.artist, rows),
-            Arc::new(
-                std::mem::replace(&mut self.units, Int64Builder::with_capacity(rows)).finish(),
-            ),
-            money(&mut self.gross, rows),
-            money(&mut self.net, rows),
-            text(&mut self.currency, rows),
-            text(&mut self.original_currency, rows),
-            money(&mut self.fx_rate, rows),
-        ]
-    }
+    Some(std::mem::replace(columns, Columns::new(capacity)))
 }

@@ -6,7 +6,12 @@
 /// (overlapping) word loads; longer ones with `==`.
 #[inline]
 pub fn same(left: &str, right: &str) -> bool {
-    let (left, right) = (left.as_bytes(), right.as_bytes());
+    same_bytes(left.as_bytes(), right.as_bytes())
+}
+
+/// [`same`] for bytes.
+#[inline]
+pub fn same_bytes(left: &[u8], right: &[u8]) -> bool {
     let length = left.len();
     if length != right.len() {
         return false;
