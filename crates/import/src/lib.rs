@@ -613,7 +613,7 @@ fn read_into_lake(
 }
 
 /// The sink of one thread of a parallel read: counts matches, folds the lines into the thread's
-/// roll-up and copies them into Arrow batches; the reading thread hands the batches to the lake
+/// roll-up and copies them into the lake's batches; the reading thread hands the batches to the lake
 /// in order. The threads' roll-ups are added to the import's once the whole part is read (the
 /// sums are exact, so the order does not matter): a roll-up per chunk cost a new key for most
 /// lines, since a chunk holds few lines of each key.

@@ -1,6 +1,7 @@
-//! Writing one import: [`LakeWriter`] buffers at most one batch of lines in Arrow builders,
-//! hands full batches to the Parquet writer, and rolls over to a new part file past a size;
-//! [`StagedImport`] is the finished, durable, not yet visible result.
+//! Writing one import: [`LakeWriter`] buffers at most one batch of lines in dictionary-coded
+//! columns ([`crate::encode`]), hands full batches to its encoder thread, which gathers them
+//! into row groups, writes those as Parquet pages and rolls over to a new part file past a
+//! size; [`StagedImport`] is the finished, durable, not yet visible result.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -37,13 +38,13 @@ const MAX_LINE_TEXT_BYTES: usize = 64 * 1024 * 1024;
 /// tests use small values to exercise row groups and parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WriterOptions {
-    /// Lines buffered in Arrow builders before they are handed to Parquet.
+    /// Lines buffered in a batch's columns before they are handed to the encoder thread.
     pub batch_rows: usize,
     /// Text bytes buffered before the batch is handed over early (long titles).
     pub batch_text_bytes: usize,
     /// Rows per Parquet row group at most.
     pub row_group_rows: usize,
-    /// Estimated encoded bytes per row group at most; bounds the Parquet writer's buffer.
+    /// Bytes a row group may hold while it is gathered (values, indices, amounts) at most.
     pub row_group_bytes: usize,
     /// A part file is closed, and the next one started, once it holds this many bytes. The
     /// Parquet writer keeps the footer metadata of the open part (row groups, page indexes:
@@ -119,14 +120,14 @@ const PENDING_STAGING_KEY: &str = "000000000000000000000000000000000000000000000
 /// visible. A writer dropped before `finish` deletes its staging folder; one that is never
 /// dropped (a crash) leaves it for [`remove_leftovers`](crate::remove_leftovers).
 ///
-/// Two cores share the work: the caller's thread copies lines into Arrow columns, and a thread
-/// of the writer's own encodes full batches into Parquet (the larger half of the cost). An
-/// error on that thread is returned by the next `accept` or by `finish`.
+/// Two cores share the work: the caller's thread copies lines into dictionary-coded columns,
+/// and a thread of the writer's own gathers full batches into row groups and writes them as
+/// Parquet pages. An error on that thread is returned by the next `accept` or by `finish`.
 ///
-/// Memory is bounded whatever the report size: one batch of lines in Arrow builders
+/// Memory is bounded whatever the report size: one batch of lines
 /// ([`WriterOptions::batch_rows`]) plus [`BATCHES_IN_FLIGHT`] handed over, one row group being
-/// encoded by Parquet ([`WriterOptions::row_group_bytes`]) and the footer metadata of one part
-/// file ([`WriterOptions::part_bytes`]).
+/// gathered ([`WriterOptions::row_group_rows`] and [`WriterOptions::row_group_bytes`]) and the
+/// footer metadata of one part file ([`WriterOptions::part_bytes`]).
 #[derive(Debug)]
 pub struct LakeWriter {
     lake_root: PathBuf,
@@ -714,7 +715,7 @@ fn storable_text_bytes(line: &SaleLine, staging_dir: &Path) -> Result<usize, Lak
     Ok(text_bytes)
 }
 
-/// Copies lines into Arrow batches on a thread of the caller's, for
+/// Copies lines into batches of columns on a thread of the caller's, for
 /// [`LakeWriter::write_batches`]: when lines are read on several threads, each has a builder,
 /// and the batches are handed to the writer in the order of the lines.
 #[derive(Debug)]
@@ -755,7 +756,7 @@ impl BatchBuilder {
     }
 }
 
-/// Lines copied into Arrow batches by a [`BatchBuilder`], for [`LakeWriter::write_batches`].
+/// Lines copied into batches by a [`BatchBuilder`], for [`LakeWriter::write_batches`].
 #[derive(Debug, Default)]
 pub struct Batches(Vec<Columns>);
 
