@@ -16,7 +16,7 @@ use ledgerline_money::Decimal;
 use parquet::arrow::{add_encoded_arrow_schema_to_metadata, ArrowSchemaConverter};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::properties::{WriterProperties, WriterPropertiesPtr};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{ColumnPath, TypePtr};
 
@@ -776,52 +776,19 @@ fn fits_money_column(value: Decimal) -> bool {
     (-MAX_MONEY_SCALED..=MAX_MONEY_SCALED).contains(&value.scaled())
 }
 
-/// Columns without min/max statistics: text and amounts. In report order their row groups'
-/// ranges all overlap (every territory, service and title comes back in every row group), so
-/// they would prune nothing, and computing them compared every value: about a twentieth of
-/// the import's CPU time. Line numbers, dates and units keep theirs.
-const COLUMNS_WITHOUT_STATISTICS: [&str; 16] = [
-    column::SERVICE,
-    column::TERRITORY,
-    column::USAGE,
-    column::TIER,
-    column::REPORTED_UPC,
-    column::REPORTED_ISRC,
-    column::UPC,
-    column::ISRC,
-    column::CATALOG_NUMBER,
-    column::PROPRIETARY_ID,
-    column::RELEASE_TITLE,
-    column::TRACK_TITLE,
-    column::ARTIST,
-    column::GROSS,
-    column::NET,
-    column::CURRENCY,
-];
-
+/// The properties of the lake's Parquet files. They shape what Parquet's own column writers
+/// write (line numbers, dates, units: with statistics, dictionaries for the dates and units);
+/// text and amount columns are encoded by [`crate::encode`], without statistics.
 fn writer_properties(
     options: &WriterOptions,
 ) -> Result<WriterProperties, parquet::errors::ParquetError> {
     let line_number = ColumnPath::from(column::LINE_NUMBER);
-    let mut builder = WriterProperties::builder();
-    for name in COLUMNS_WITHOUT_STATISTICS {
-        builder =
-            builder.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::None);
-    }
-    Ok(builder
+    Ok(WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(options.zstd_level)?))
-        .set_max_row_group_row_count(Some(options.row_group_rows))
-        .set_max_row_group_bytes(Some(options.row_group_bytes))
         .set_dictionary_enabled(true)
         // Line numbers are distinct and ascending: deltas, not a dictionary.
         .set_column_dictionary_enabled(line_number.clone(), false)
         .set_column_encoding(line_number, Encoding::DELTA_BINARY_PACKED)
-        // Amounts are nearly all distinct: a dictionary would be filled to its size limit in
-        // every row group and then abandoned, which cost a tenth of the import's CPU time.
-        .set_column_dictionary_enabled(ColumnPath::from(column::GROSS), false)
-        .set_column_encoding(ColumnPath::from(column::GROSS), Encoding::PLAIN)
-        .set_column_dictionary_enabled(ColumnPath::from(column::NET), false)
-        .set_column_encoding(ColumnPath::from(column::NET), Encoding::PLAIN)
         .set_key_value_metadata(Some(vec![KeyValue::new(
             SCHEMA_VERSION_KEY.to_string(),
             SCHEMA_VERSION.to_string(),
