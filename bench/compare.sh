@@ -79,34 +79,8 @@ else
 fi
 ledgerline="$(cd "$(dirname "$ledgerline")" && pwd)/$(basename "$ledgerline")"
 
-# The virtual environment, made once per set of pins; a lock keeps two runs from making it at
-# the same time, and a marker written last tells a finished one from an interrupted one.
-requirements="$root/bench/compare/requirements.txt"
-pins="$(sha256sum "$requirements" | cut -c1-12)"
-cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/ledgerline-bench"
-venv="${LEDGERLINE_BENCH_VENV:-$cache/venv-$pins}"
-mkdir -p "$(dirname "$venv")"
-(
-    flock 9
-    if [ ! -f "$venv/.installed" ]; then
-        rm -rf "$venv"
-        echo "compare.sh: creating $venv with $(tr '\n' ' ' < "$requirements")from PyPI" >&2
-        if ! python3 -m venv "$venv" >&2; then
-            echo "compare.sh: python3 -m venv failed; on Debian install the package python3-venv (apt-get install python3-venv)" >&2
-            exit 1
-        fi
-        if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$requirements" >&2; then
-            echo "compare.sh: could not install $(tr '\n' ' ' < "$requirements")from PyPI into $venv (is PyPI reachable?)" >&2
-            exit 1
-        fi
-        touch "$venv/.installed"
-    fi
-) 9> "$(dirname "$venv")/.lock"
-python="$venv/bin/python"
-versions="$("$python" -c 'import polars, duckdb; print(polars.__version__, duckdb.__version__)')" || {
-    echo "compare.sh: polars or duckdb does not load from $venv; remove that folder to have it made again" >&2
-    exit 1
-}
+# The virtual environment with Polars and DuckDB (bench/compare/venv.sh): sets python and versions.
+source "$root/bench/compare/venv.sh"
 read -r polars_version duckdb_version <<< "$versions"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ledgerline-compare.XXXXXX")"
