@@ -363,8 +363,10 @@ impl LakeWriter {
         let options = WriterOptions {
             batch_rows: options.batch_rows.max(1),
             batch_text_bytes: options.batch_text_bytes.max(1),
-            row_group_rows: options.row_group_rows.max(1),
-            row_group_bytes: options.row_group_bytes.max(1),
+            // Parquet counts a page's values in an i32, and readers index a chunk's text with
+            // i32 offsets: a row group stays well inside both.
+            row_group_rows: options.row_group_rows.clamp(1, i32::MAX as usize / 2),
+            row_group_bytes: options.row_group_bytes.clamp(1, 1 << 30),
             part_bytes: options.part_bytes.max(1),
             zstd_level: options.zstd_level,
         };
