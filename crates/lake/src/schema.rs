@@ -37,10 +37,10 @@
 //!   reading refuses a value that is not the first of a month.
 //! - **Enumerations** are their stable kebab-case names ([`UsageType::name`],
 //!   [`Tier::name`]), so a query reads `usage = 'stream'`.
-//! - **Strings** are plain `Utf8` in the Arrow schema; Parquet dictionary-encodes every string
-//!   column (and falls back to plain pages by itself where a column has too many distinct
-//!   values), which is what keeps service, territory, usage, tier and currency small on disk.
-//!   Other tools therefore see ordinary string columns, not categoricals.
+//! - **Strings** are plain `Utf8` in the Arrow schema; the lake's encoder
+//!   ([`crate::encode`]) dictionary-encodes every string column chunk, which is what keeps
+//!   service, territory, usage, tier and currency small on disk. Other tools therefore see
+//!   ordinary string columns, not categoricals.
 //! - Validated identifiers (`upc`, `isrc`) hold their normalized form and are validated again
 //!   when read, like every other typed value.
 
