@@ -735,25 +735,24 @@ impl BatchBuilder {
     pub fn push(&mut self, line: &SaleLine) -> Result<(), LakeError> {
         let text_bytes = storable_text_bytes(line, &self.staging_dir)?;
         if self.columns.rows() > 0 && self.columns.text_bytes + text_bytes > self.batch_text_bytes {
-            self.end_batch()?;
+            self.end_batch();
         }
         self.columns.append_line(line, text_bytes);
         if self.columns.rows() >= self.batch_rows {
-            self.end_batch()?;
+            self.end_batch();
         }
         Ok(())
     }
 
-    fn end_batch(&mut self) -> Result<(), LakeError> {
+    fn end_batch(&mut self) {
         if let Some(batch) = take_batch(&mut self.columns, self.batch_rows) {
             self.batches.push(batch);
         }
-        Ok(())
     }
 
     /// The batches of the lines pushed since the last call, in order.
     pub fn take_batches(&mut self) -> Result<Batches, LakeError> {
-        self.end_batch()?;
+        self.end_batch();
         Ok(Batches(std::mem::take(&mut self.batches)))
     }
 }
