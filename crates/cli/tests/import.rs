@@ -126,6 +126,7 @@ fn a_multi_file_dsr_report_is_recognised_and_checked_when_complete() {
 
     let done = json_ok(&ledgerline(&home, &["--json", "import", second.to_str().unwrap()]));
     let set = &done["files"][0]["report_set"];
+    assert_eq!(done["files"][0]["report_sets"], serde_json::json!([set]));
     assert_eq!(set["message_id"], "M-CLI");
     assert_eq!(set["sender_party_id"], "PADPIDA2008101601S");
     assert_eq!((set["file_number"].as_u64(), set["number_of_files"].as_u64()), (Some(2), Some(2)));

@@ -88,8 +88,12 @@ pub struct FileImport {
     /// Warnings, and with `--skip-bad-rows` the rejected rows (capped).
     pub diagnostics: Vec<Diagnostic>,
     pub diagnostics_total: u64,
-    /// For a file of a multi-file DDEX DSR report: the report and how far it has got.
+    /// For a file of a multi-file DDEX DSR report: the report and how far it has got; the
+    /// first of `report_sets`, kept for readers of the JSON written before there was a list.
     pub report_set: Option<ReportSet>,
+    /// Every multi-file DDEX DSR report the file holds files of (a ZIP may hold files of
+    /// several), in the order they come in it; empty for any other file.
+    pub report_sets: Vec<ReportSet>,
 }
 
 /// Removes what a crashed import may have left: staging folders, and published lake folders
@@ -865,6 +869,10 @@ pub fn import_file(
         }
     };
     drop(publishing);
+    let set_statuses = report_sets
+        .as_ref()
+        .map(report_set::PendingSets::statuses)
+        .unwrap_or_default();
     Ok(FileImport {
         file: label.to_string(),
         status: ImportStatus::Imported,
@@ -895,7 +903,8 @@ pub fn import_file(
             .map(|day| day.to_string()),
         diagnostics,
         diagnostics_total,
-        report_set: report_sets.as_ref().and_then(report_set::PendingSets::status),
+        report_set: set_statuses.first().cloned(),
+        report_sets: set_statuses,
     })
 }
 
@@ -1078,6 +1087,7 @@ fn existing_import(
             },
         );
     }
+    let report_sets = report_set::statuses_of_import(connection, import_id)?;
     Ok(Some(FileImport {
         file: label.to_string(),
         status: ImportStatus::AlreadyImported,
@@ -1094,6 +1104,7 @@ fn existing_import(
         last_sale_day: last_day,
         diagnostics: Vec::new(),
         diagnostics_total: 0,
-        report_set: report_set::status_of_import(connection, import_id)?,
+        report_set: report_sets.first().cloned(),
+        report_sets,
     }))
 }

@@ -42,7 +42,7 @@ use ledgerline_formats::report::{DsrSetFacts, PartSummary};
 use ledgerline_formats::Diagnostic;
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::Ledger;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::ImportError;
 
@@ -214,9 +214,10 @@ pub(crate) struct PendingSets {
 }
 
 impl PendingSets {
-    /// The status of the first report the import belongs to, for the import's result.
-    pub(crate) fn status(&self) -> Option<ReportSet> {
-        self.sets.first().map(|set| set.status.clone())
+    /// The status of every report the import holds files of, in the order their first files
+    /// come in the import, for the import's result.
+    pub(crate) fn statuses(&self) -> Vec<ReportSet> {
+        self.sets.iter().map(|set| set.status.clone()).collect()
     }
 
     /// Records the import's files of multi-file reports, inside the import's transaction, and
@@ -325,33 +326,43 @@ pub(crate) fn check(
     Ok(Some(PendingSets { files, sets }))
 }
 
-/// The status of the report an import already recorded belongs to (the first, when it holds
-/// files of several), its checks recomputed from the ledger.
-pub(crate) fn status_of_import(
+/// The status of every report an import already recorded holds files of, in the order its
+/// files were recorded (each as seen from its first file in the import), the checks recomputed
+/// from the ledger.
+pub(crate) fn statuses_of_import(
     connection: &Connection,
     import_id: i64,
-) -> Result<Option<ReportSet>, ImportError> {
-    let first: Option<(String, String, u32)> = connection
-        .query_row(
-            "SELECT sender_party_id, message_id, file_number FROM dsr_report_files WHERE import_id = ?1 ORDER BY id LIMIT 1",
-            [import_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .optional()?;
-    let Some((sender_party_id, message_id, file_number)) = first else {
-        return Ok(None);
-    };
-    let key = SetKey {
-        sender_party_id,
-        message_id,
-    };
-    let files = load_set(connection, &key)?;
-    let label = files
-        .iter()
-        .find(|file| file.facts.file_number == file_number)
-        .map(|file| file.part.clone())
-        .unwrap_or_default();
-    Ok(Some(evaluate(&label, &key, &files, file_number).0))
+) -> Result<Vec<ReportSet>, ImportError> {
+    let mut statement = connection.prepare(
+        "SELECT sender_party_id, message_id, file_number FROM dsr_report_files WHERE import_id = ?1 ORDER BY id",
+    )?;
+    let recorded = statement
+        .query_map([import_id], |row| {
+            Ok((
+                SetKey {
+                    sender_party_id: row.get(0)?,
+                    message_id: row.get(1)?,
+                },
+                row.get::<_, u32>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut seen: Vec<&SetKey> = Vec::new();
+    let mut statuses = Vec::new();
+    for (key, file_number) in &recorded {
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let files = load_set(connection, key)?;
+        let label = files
+            .iter()
+            .find(|file| file.facts.file_number == *file_number)
+            .map(|file| file.part.clone())
+            .unwrap_or_default();
+        statuses.push(evaluate(&label, key, &files, *file_number).0);
+    }
+    Ok(statuses)
 }
 
 /// Why a file cannot join its report's files (`present`: the files imported before, and the

@@ -6,7 +6,7 @@ mod common;
 use common::Home;
 use ledgerline_formats::SaleLine;
 use ledgerline_import::{
-    FileImport, ImportError, ImportStatus, ReportSet,
+    FileImport, ImportError, ImportOptions, ImportStatus, ReportSet,
 };
 use ledgerline_money::{Currency, Decimal, RoundingMode};
 
@@ -581,4 +581,69 @@ fn summary_records_that_differ_between_files_are_refused() {
         error.to_string().contains("summary record S1 states 31 EUR in this file, but 30 EUR in file 1 (import #1, p9-1.tsv); every file of a report repeats the same summary records"),
         "{error}"
     );
+}
+
+fn zip_of(members: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in members {
+        archive
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        archive.write_all(text.as_bytes()).unwrap();
+    }
+    archive.finish().unwrap().into_inner()
+}
+
+/// (message id, files imported, complete) of each report an import's result names.
+fn progress(import: &FileImport) -> Vec<(String, Vec<u32>, bool)> {
+    import
+        .report_sets
+        .iter()
+        .map(|set| (set.message_id.clone(), set.files_imported.clone(), set.complete))
+        .collect()
+}
+
+/// A ZIP holding files of two multi-file reports says how far each has got, on import and
+/// when it comes back; the first is also `report_set`, for readers of the older JSON.
+#[test]
+fn a_zip_with_files_of_two_reports_names_both() {
+    let a = BasicAudioReport {
+        message_id: "M-a",
+        total_usages_extra: 0,
+    }
+    .files(&THREE_FILES);
+    let b = BasicAudioReport {
+        message_id: "M-b",
+        total_usages_extra: 0,
+    }
+    .files(&THREE_FILES);
+    let mut home = Home::new();
+    home.import_text("a1.tsv", &a[0]).unwrap();
+    let bundle = home.write("bundle.zip", zip_of(&[("a2.tsv", &a[1]), ("b3.tsv", &b[2])]));
+    let import = home.import(&bundle, &ImportOptions::default()).unwrap();
+    assert_eq!(import.status, ImportStatus::Imported);
+    let expected = vec![
+        ("M-a".to_string(), vec![1, 2], false),
+        ("M-b".to_string(), vec![3], false),
+    ];
+    assert_eq!(progress(&import), expected);
+    assert_eq!(import.report_set.as_ref(), import.report_sets.first());
+    let again = home.import(&bundle, &ImportOptions::default()).unwrap();
+    assert_eq!(
+        (again.status, again.import_id),
+        (ImportStatus::AlreadyImported, import.import_id)
+    );
+    assert_eq!(progress(&again), expected);
+    home.import_text("a3.tsv", &a[2]).unwrap();
+    let again = home.import(&bundle, &ImportOptions::default()).unwrap();
+    assert_eq!(
+        progress(&again),
+        vec![
+            ("M-a".to_string(), vec![1, 2, 3], true),
+            ("M-b".to_string(), vec![3], false),
+        ]
+    );
+    let checks = again.report_sets[0].checks.as_ref().expect("a complete report is checked");
+    assert!(checks.money_reconciles, "{checks:?}");
 }

@@ -137,7 +137,7 @@ fn import_result(import: &FileImport) -> Markup {
                 }
             }
             @for (currency, totals) in &import.totals { p { (currency) ": " (totals.units) " units, net " (totals.net.to_string()) ", gross " (totals.gross.to_string()) } }
-            @if let Some(set) = &import.report_set {
+            @for set in &import.report_sets {
                 p { (set.describe()) }
                 @if let Some(checks) = &set.checks { @if !checks.warnings.is_empty() { ul { @for warning in &checks.warnings { li { (warning) } } } } }
             }

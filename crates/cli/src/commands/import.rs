@@ -48,7 +48,7 @@ fn render_done(text: &mut String, import: &FileImport) {
     for (currency, totals) in &import.totals {
         let _ = writeln!(text, "    {currency}: {} units, net {}, gross {}", totals.units, totals.net, totals.gross);
     }
-    if let Some(set) = &import.report_set {
+    for set in &import.report_sets {
         let _ = writeln!(text, "    {}", set.describe());
         if import.status == ImportStatus::Imported {
             for warning in set.checks.iter().flat_map(|checks| &checks.warnings) {
