@@ -1088,13 +1088,22 @@ fn existing_import(
         );
     }
     let report_sets = report_set::statuses_of_import(connection, import_id)?;
+    // Every report of the import as it was named then; imports made before import_parts
+    // existed have no rows there, only their file name.
+    let mut parts = connection
+        .prepare("SELECT part FROM import_parts WHERE import_id = ?1 ORDER BY position")?
+        .query_map([import_id], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if parts.is_empty() {
+        parts.push(first_name);
+    }
     Ok(Some(FileImport {
         file: label.to_string(),
         status: ImportStatus::AlreadyImported,
         import_id,
         content_sha256: content_sha256.to_string(),
         format,
-        parts: vec![first_name],
+        parts,
         lines: (matched + unmatched) as u64,
         rejected: rejected as u64,
         matched_lines: matched as u64,

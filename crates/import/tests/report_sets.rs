@@ -635,6 +635,8 @@ fn a_zip_with_files_of_two_reports_names_both() {
         (ImportStatus::AlreadyImported, import.import_id)
     );
     assert_eq!(progress(&again), expected);
+    assert_eq!(again.parts, import.parts, "every report of the ZIP, as named then");
+    assert_eq!(again.parts.len(), 2, "{:?}", again.parts);
     home.import_text("a3.tsv", &a[2]).unwrap();
     let again = home.import(&bundle, &ImportOptions::default()).unwrap();
     assert_eq!(
