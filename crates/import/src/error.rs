@@ -81,7 +81,7 @@ impl ImportError {
             }
             ImportError::UnknownSource { .. } => Some("leave out --source to detect the layout".to_string()),
             ImportError::ReportSet { reason, .. } if !reason.ends_with("import the file again") => Some(
-                "the files of one DSR report must agree; a corrected report comes under a new MessageId, ask the sender for one".to_string(),
+                "a DSR report is imported once and its files must agree; a corrected report comes under a new MessageId, ask the sender for one".to_string(),
             ),
             _ => None,
         }

@@ -31,7 +31,11 @@
 //!   - TotalUsages against the rows' usages over the set, and the last file's
 //!     NumberOfLinesInReport / NumberOfBlocksInReport against the files' own counts: warnings.
 //!
-//! Only reports of more than one file are recorded. The checks are repeated inside the import's
+//! Single-file reports are recorded only by sender and MessageId (`dsr_messages`, migration
+//! 0009): a file with the MessageId of a report imported before, as one file or as several, is
+//! the same report again with other content and is refused, so its money is not counted twice.
+//!
+//! Only reports of more than one file are recorded in `dsr_report_files`. The checks are repeated inside the import's
 //! transaction (after the import's row has taken the write lock), so two processes importing
 //! files of one report at once cannot both miss the completion.
 
@@ -211,6 +215,8 @@ struct CheckedSet {
 pub(crate) struct PendingSets {
     files: Vec<SetFile>,
     sets: Vec<CheckedSet>,
+    /// The import's single-file reports with a MessageId: (key, part).
+    singles: Vec<(SetKey, String)>,
 }
 
 impl PendingSets {
@@ -230,6 +236,12 @@ impl PendingSets {
     ) -> Result<(), ImportError> {
         for file in &self.files {
             insert_file(transaction, import_id, file, label)?;
+        }
+        for (key, part) in &self.singles {
+            transaction.execute(
+                "INSERT INTO dsr_messages (import_id, part, sender_party_id, message_id) VALUES (?1, ?2, ?3, ?4)",
+                params![import_id, part, key.sender_party_id, key.message_id],
+            )?;
         }
         for set in &self.sets {
             let now: Vec<u32> = load_set(transaction, &set.key)?
@@ -282,7 +294,8 @@ pub(crate) fn check(
             })
         })
         .collect();
-    if files.is_empty() {
+    let singles = check_single_files(ledger.connection(), label, summaries, &files)?;
+    if files.is_empty() && singles.is_empty() {
         return Ok(None);
     }
     let mut keys: Vec<SetKey> = Vec::new();
@@ -295,6 +308,16 @@ pub(crate) fn check(
     let mut sets = Vec::new();
     let mut errors = Vec::new();
     for key in keys {
+        if let Some((import_id, part)) = single_of(ledger.connection(), &key)? {
+            return Err(ImportError::ReportSet {
+                file: label.to_string(),
+                reason: format!(
+                    "{} was imported before as a report of one file, as import #{import_id} ({part}); this file says the report has {} files: it is the same report again, and its money would count twice",
+                    key.describe(),
+                    files.iter().find(|file| SetKey::of(&file.facts) == key).map_or(0, |file| file.facts.number_of_files)
+                ),
+            });
+        }
         let mut present = load_set(ledger.connection(), &key)?;
         let arriving: Vec<&SetFile> = files
             .iter()
@@ -323,7 +346,80 @@ pub(crate) fn check(
             can_skip: false,
         });
     }
-    Ok(Some(PendingSets { files, sets }))
+    Ok(Some(PendingSets { files, sets, singles }))
+}
+
+/// The import's single-file DSR reports (NumberOfFiles 1, with a sender and a MessageId), each
+/// refused when its report is already imported with other content: as another single file, as
+/// files of a multi-file report, or twice in this import. (The same content is "already
+/// imported", found by its hash before it is read.)
+fn check_single_files(
+    connection: &Connection,
+    label: &str,
+    summaries: &[PartSummary],
+    set_files: &[SetFile],
+) -> Result<Vec<(SetKey, String)>, ImportError> {
+    let refuse = |reason: String| ImportError::ReportSet {
+        file: label.to_string(),
+        reason,
+    };
+    let mut singles: Vec<(SetKey, String)> = Vec::new();
+    for summary in summaries {
+        let Some(facts) = summary.file_of_set.as_ref().filter(|facts| {
+            facts.number_of_files == 1
+                && !facts.message_id.is_empty()
+                && !facts.sender_party_id.is_empty()
+        }) else {
+            continue;
+        };
+        let key = SetKey::of(facts);
+        if let Some((import_id, part)) = single_of(connection, &key)? {
+            return Err(refuse(format!(
+                "{} was imported before, with other content, as import #{import_id} ({part}); a sender gives each report its own MessageId, so this is the same report again (another version or export of it) and its money would count twice",
+                key.describe()
+            )));
+        }
+        if let Some(file) = load_set(connection, &key)?.first() {
+            return Err(refuse(format!(
+                "{} was imported before as a report of {} files (file {} is {}); this file says the report is one file: it is the same report again, and its money would count twice",
+                key.describe(),
+                file.facts.number_of_files,
+                file.facts.file_number,
+                file.place()
+            )));
+        }
+        let in_import = singles
+            .iter()
+            .find(|(other, _)| *other == key)
+            .map(|(_, part)| part.clone())
+            .or_else(|| {
+                set_files
+                    .iter()
+                    .find(|file| SetKey::of(&file.facts) == key)
+                    .map(|file| file.part.clone())
+            });
+        if let Some(other) = in_import {
+            return Err(refuse(format!(
+                "{} is in this import twice ({other} and {}); a report is imported once",
+                key.describe(),
+                summary.label
+            )));
+        }
+        singles.push((key, summary.label.clone()));
+    }
+    Ok(singles)
+}
+
+/// The import and part holding the single-file report `key`, if one does.
+fn single_of(connection: &Connection, key: &SetKey) -> Result<Option<(i64, String)>, ImportError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT import_id, part FROM dsr_messages WHERE sender_party_id = ?1 AND message_id = ?2",
+    )?;
+    let mut rows = statement.query(params![key.sender_party_id, key.message_id])?;
+    match rows.next()? {
+        Some(row) => Ok(Some((row.get(0)?, row.get(1)?))),
+        None => Ok(None),
+    }
 }
 
 /// The status of every report an import already recorded holds files of, in the order its

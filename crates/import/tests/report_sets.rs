@@ -649,3 +649,96 @@ fn a_zip_with_files_of_two_reports_names_both() {
     let checks = again.report_sets[0].checks.as_ref().expect("a complete report is checked");
     assert!(checks.money_reconciles, "{checks:?}");
 }
+
+/// A single-file DSR report is imported once: a file with the sender and MessageId of a report
+/// imported before but other content (here the same report re-exported with CRLF line ends) is
+/// refused, naming the import that holds it, and nothing of it is stored; so is one that says
+/// it is one file of a report imported as several, and the other way round.
+#[test]
+fn a_report_with_the_message_id_of_one_imported_before_is_refused() {
+    let report = BasicAudioReport {
+        message_id: "M-single",
+        total_usages_extra: 0,
+    };
+    let single = report.files(&ONE_FILE).remove(0);
+    let mut home = Home::new();
+    let first = home.import_text("report.tsv", &single).unwrap();
+    assert_eq!(first.status, ImportStatus::Imported);
+    assert!(first.report_sets.is_empty(), "{:?}", first.report_sets);
+    let stored = home.stored();
+    let again = home.import_text("same-bytes.tsv", &single).unwrap();
+    assert_eq!(again.status, ImportStatus::AlreadyImported);
+    assert!(again.report_sets.is_empty());
+
+    let error = home
+        .import_text("re-exported.tsv", &single.replace('\n', "\r\n"))
+        .unwrap_err();
+    assert!(matches!(error, ImportError::ReportSet { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "re-exported.tsv: refused, nothing imported: DSR report M-single from {SENDER} was imported before, with other content, as import #{} (report.tsv); a sender gives each report its own MessageId, so this is the same report again (another version or export of it) and its money would count twice",
+            first.import_id
+        )
+    );
+    assert!(error.hint().unwrap().contains("imported once"));
+    assert_eq!(home.stored(), stored, "nothing of the refused file stored");
+
+    // The same MessageId as files of a report of three: refused either way round.
+    let parts = report.files(&THREE_FILES);
+    let error = home.import_text("part1.tsv", &parts[0]).unwrap_err();
+    assert!(
+        error.to_string().contains(&format!(
+            "DSR report M-single from {SENDER} was imported before as a report of one file, as import #{} (report.tsv); this file says the report has 3 files",
+            first.import_id
+        )),
+        "{error}"
+    );
+    assert_eq!(home.stored(), stored);
+    let mut other_home = Home::new();
+    let part = other_home.import_text("part1.tsv", &parts[0]).unwrap();
+    let error = other_home.import_text("report.tsv", &single).unwrap_err();
+    assert!(
+        error.to_string().contains(&format!(
+            "DSR report M-single from {SENDER} was imported before as a report of 3 files (file 1 is import #{}, part1.tsv); this file says the report is one file",
+            part.import_id
+        )),
+        "{error}"
+    );
+
+    // Another MessageId is another report.
+    let other = BasicAudioReport {
+        message_id: "M-next",
+        total_usages_extra: 0,
+    }
+    .files(&ONE_FILE)
+    .remove(0);
+    assert_eq!(
+        home.import_text("next.tsv", &other).unwrap().status,
+        ImportStatus::Imported
+    );
+}
+
+/// Two versions of one single-file report in one ZIP: refused, nothing stored.
+#[test]
+fn one_report_twice_in_a_zip_is_refused() {
+    let single = BasicAudioReport {
+        message_id: "M-zip",
+        total_usages_extra: 0,
+    }
+    .files(&ONE_FILE)
+    .remove(0);
+    let mut home = Home::new();
+    let bundle = home.write(
+        "bundle.zip",
+        zip_of(&[("a.tsv", &single), ("b.tsv", &single.replace('\n', "\r\n"))]),
+    );
+    let error = home.import(&bundle, &ImportOptions::default()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("DSR report M-zip from {SENDER} is in this import twice (bundle.zip!a.tsv and bundle.zip!b.tsv)")),
+        "{error}"
+    );
+    assert_eq!(home.stored(), (0, 0, 0, 0, 0));
+}
