@@ -56,7 +56,7 @@ pub enum Command {
     Run(PeriodArgs),
     /// Issue the statements of a period: post the ledger, record each statement with its
     /// SHA-256, and close the period for good. Later changes become adjustments.
-    Close(PeriodArgs),
+    Close(CloseArgs),
     /// Payments to payees: record them (`payments import FILE`, `payments add`) and write a
     /// SEPA credit transfer file of what is payable (`payments sepa PERIOD --out FILE`).
     #[command(subcommand)]
@@ -308,6 +308,17 @@ pub struct PeriodArgs {
     /// Show every payee's figures in the text output, not only the totals.
     #[arg(long)]
     pub payees: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Close although the ledger holds no contract: every receipt goes to the label share (a
+    /// label that owes no one royalties). Without it, closing before any contract is imported
+    /// is refused.
+    #[arg(long)]
+    pub without_contracts: bool,
 }
 
 #[derive(Debug, Subcommand)]

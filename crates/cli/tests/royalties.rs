@@ -316,3 +316,81 @@ fn a_self_billed_payee_gets_a_numbered_invoice_with_the_reverse_charge_mention()
     let statement = files.iter().find(|file| file.ends_with("2026-H1-P020.pdf")).unwrap();
     assert!(ledgerline(&home, &["verify", statement]).status.success());
 }
+
+/// Closing before any contract is imported would send every receipt to the label share for
+/// good: refused, with the way out named; `--without-contracts` closes all the same. The draft
+/// says why there is no payee.
+#[test]
+fn closing_without_any_contract_is_refused_unless_asked_for() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("home");
+    assert!(ledgerline(&home, &["init", "--currency", "USD"]).status.success());
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let report = folder.path().join("distrokid.tsv");
+    std::fs::write(
+        &report,
+        format!("{header}2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t1.25\t0\n"),
+    )
+    .unwrap();
+    let import = ledgerline(&home, &["import", report.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", stderr(&import));
+
+    let draft = stdout(&ledgerline(&home, &["run", "2026"]));
+    assert!(draft.contains("No payee: no contract is in force in the period"), "{draft}");
+    assert!(!draft.contains("payee    name"), "no empty table: {draft}");
+
+    let refused = ledgerline(&home, &["close", "2026"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    assert!(
+        stderr(&refused).contains("2026 is not closed: the ledger holds no contract, so every receipt would go to the label share"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains("--without-contracts"), "{}", stderr(&refused));
+    let still_open = ledgerline(&home, &["--json", "run", "2026"]);
+    assert_eq!(json(&still_open)["status"], "draft");
+    assert!(ledgerline(&home, &["run", "2026-H1"]).status.success(), "nothing was closed");
+
+    let closed = ledgerline(&home, &["--json", "close", "2026", "--without-contracts"]);
+    assert!(closed.status.success(), "{}", stderr(&closed));
+    let closed = json(&closed);
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(decimal(&closed["currencies"]["USD"]["label_share"]), decimal(&serde_json::json!("1.25")));
+    assert_ledger_ok(&home);
+}
+
+/// The text of a run: the conservation figures exact with their decimal points lined up, and
+/// each payee's row adding up from opening to closing (the `other` column holds transfers,
+/// tax, payments and adjustments).
+#[test]
+fn the_run_text_adds_up_on_screen() {
+    let (_folder, home, _report) = demo_home();
+    let text = stdout(&ledgerline(&home, &["run", "2026-H2", "--payees"]));
+    let figures: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Money is conserved"))
+        .skip(1)
+        .take(4)
+        .map(|line| line.split_whitespace().find(|word| word.contains('.')).unwrap())
+        .collect();
+    let points: Vec<usize> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Money is conserved"))
+        .skip(1)
+        .take(4)
+        .map(|line| line.find('.').unwrap())
+        .collect();
+    assert!(points.windows(2).all(|pair| pair[0] == pair[1]), "decimal points line up: {text}");
+    let [receipts, credits, label, suspense] = [0, 1, 2, 3].map(|index| Decimal::parse(figures[index]).unwrap());
+    assert_eq!(receipts, credits + label + suspense, "{text}");
+    let header = text.lines().find(|line| line.starts_with("payee ")).unwrap();
+    assert!(header.split_whitespace().eq(["payee", "name", "opening", "earnings", "charges", "other", "closing", "payable"]), "{header}");
+    let rows: Vec<&str> = text.lines().filter(|line| line.starts_with('P') && line.len() > 40).collect();
+    assert!(rows.len() > 10, "{text}");
+    for row in rows {
+        let numbers: Vec<Decimal> =
+            row.split_whitespace().rev().take(6).map(|word| Decimal::parse(word).unwrap()).collect::<Vec<_>>().into_iter().rev().collect();
+        let [opening, earnings, charges, other, closing, _payable] = numbers[..] else { unreachable!() };
+        assert_eq!(opening + earnings + charges + other, closing, "{row}");
+    }
+}

@@ -42,8 +42,31 @@ pub fn draft(ledger: &Ledger, lake_root: &Path, period: Period) -> Result<Draft,
     Ok(Draft { result, lines_read: loaded.lines_read })
 }
 
+/// How a close may proceed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CloseOptions {
+    /// Close even though the ledger holds no contract, so that every receipt goes to the label
+    /// share (a label that owes no one royalties). Without it such a close is refused: issuing
+    /// cannot be undone, and contracts imported later would only become adjustments.
+    pub without_contracts: bool,
+}
+
 /// Computes and issues `period`.
-pub fn close_period(ledger: &mut Ledger, lake_root: &Path, period: Period) -> Result<(Draft, Closed), RunError> {
+pub fn close_period(
+    ledger: &mut Ledger,
+    lake_root: &Path,
+    period: Period,
+    options: CloseOptions,
+) -> Result<(Draft, Closed), RunError> {
+    let contracts: i64 = ledger.connection().query_row("SELECT count(*) FROM contracts", [], |row| row.get(0))?;
+    if contracts == 0 && !options.without_contracts {
+        return Err(RunError::Refused {
+            message: format!(
+                "{period} is not closed: the ledger holds no contract, so every receipt would go to the label share and no payee would have a statement; a closed period cannot be reopened"
+            ),
+            hint: "import the contracts first (`ledgerline contracts import FOLDER`), check the draft with `ledgerline run`, then close; if the label owes no one royalties, close with --without-contracts".to_string(),
+        });
+    }
     let draft = draft(ledger, lake_root, period)?;
     let closed = close::close(ledger, &draft.result)?;
     Ok((draft, closed))

@@ -356,7 +356,7 @@ pub fn close(
     period: ledgerline_model::Period,
     user: &User,
 ) -> Result<(ledgerline_run::Closed, PeriodView), PortalError> {
-    let (_, closed) = ledgerline_run::close_period(ledger, lake_root, period)?;
+    let (_, closed) = ledgerline_run::close_period(ledger, lake_root, period, ledgerline_run::CloseOptions::default())?;
     Ok((closed, self::period(ledger, lake_root, period, user)?))
 }
 

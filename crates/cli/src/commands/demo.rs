@@ -352,7 +352,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         ledgerline_model::PeriodKind::Half,
         options.last_month(),
     );
-    let (draft, closed) = crate::commands::royalties::close(&home, period, output)?;
+    let (draft, closed) = crate::commands::royalties::close(&home, period, ledgerline_run::CloseOptions::default(), output)?;
     let closed = crate::commands::royalties::report(&draft, "closed", Some(&closed));
     let ledger = home.open()?;
     let statements_folder = home.path.join("statements").join(period.to_string());

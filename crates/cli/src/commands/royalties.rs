@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use ledgerline_engine::{Conservation, PeriodResult, Summary};
 use ledgerline_model::Period;
 use ledgerline_money::{Decimal, RoundingMode};
-use ledgerline_run::{Closed, Draft, RunError};
+use ledgerline_run::{CloseOptions, Closed, Draft, RunError};
 use serde::Serialize;
 
-use crate::args::{Cli, CostsCommand, ExplainArgs, PeriodArgs};
+use crate::args::{Cli, CloseArgs, CostsCommand, ExplainArgs, PeriodArgs};
 use crate::home::{Home, LAKE_FOLDER};
 use crate::output::{refuse, Output};
 
@@ -82,6 +82,32 @@ pub fn report(draft: &Draft, status: &'static str, closed: Option<&Closed>) -> R
     }
 }
 
+/// The movements of a balance other than earnings and charges: transfers, VAT, withholding tax,
+/// payments and adjustments, signed as they move the balance.
+fn other_movements(summary: &Summary) -> Decimal {
+    summary
+        .movements()
+        .iter()
+        .filter(|(name, _)| !matches!(*name, "earnings" | "charges"))
+        .map(|(_, amount)| *amount)
+        .sum()
+}
+
+/// How many decimals `amount` needs to be written exactly (0 to 12).
+fn fraction_digits(amount: Decimal) -> u32 {
+    let mut fraction = amount.scaled().unsigned_abs() % 10u128.pow(12);
+    let mut digits = 12;
+    while digits > 0 && fraction % 10 == 0 {
+        fraction /= 10;
+        digits -= 1;
+    }
+    if fraction == 0 {
+        0
+    } else {
+        digits
+    }
+}
+
 fn money(amount: Decimal) -> String {
     amount.format_fixed(2, RoundingMode::HalfEven)
 }
@@ -99,16 +125,46 @@ pub fn render(report: &RunReport, all_payees: bool) -> String {
         report.payees.len()
     );
     for (currency, figures) in &report.currencies {
-        let _ = writeln!(text, "Money is conserved ({currency}): net receipts {} =", money(figures.net_receipts));
-        let _ = writeln!(text, "  payee credits {:>16}", figures.payee_credits.to_string());
-        let _ = writeln!(text, "  label share   {:>16}   (of which rounding {})", figures.label_share.to_string(), figures.rounding);
-        let _ = writeln!(text, "  suspense      {:>16}", figures.suspense.to_string());
+        // Exact figures, every one with as many decimals as the most precise needs, so that
+        // the decimal points line up and the sum can be checked by eye.
+        let parts = [figures.net_receipts, figures.payee_credits, figures.label_share, figures.suspense];
+        let digits = parts.iter().map(|amount| fraction_digits(*amount)).max().unwrap_or(0).max(2);
+        let exact = |amount: Decimal| amount.format_fixed(digits, RoundingMode::HalfEven);
+        let _ = writeln!(text, "Money is conserved ({currency}), exactly:");
+        let _ = writeln!(text, "    net receipts  {:>22}", exact(figures.net_receipts));
+        let _ = writeln!(text, "  = payee credits {:>22}", exact(figures.payee_credits));
+        let _ = writeln!(text, "  + label share   {:>22}   (of which rounding {})", exact(figures.label_share), figures.rounding);
+        let _ = writeln!(text, "  + suspense      {:>22}", exact(figures.suspense));
     }
-    let payable: Decimal = report.payees.iter().map(|payee| payee.summary.payable).sum();
+    // A negative payable is an overpayment to be recovered from later earnings: it is not
+    // money the label owes, so it is kept out of the total to pay and shown on its own.
+    let payable: Decimal =
+        report.payees.iter().map(|payee| payee.summary.payable).filter(|amount| *amount > Decimal::ZERO).sum();
+    let overpaid: Vec<&PayeeFigures> = report.payees.iter().filter(|payee| payee.summary.payable < Decimal::ZERO).collect();
     let unrecouped: Decimal = report.payees.iter().map(|payee| payee.summary.unrecouped).sum();
     let _ = writeln!(text, "Payable {}; unrecouped {}.", money(payable), money(unrecouped));
+    if report.payees.is_empty() && report.currencies.values().any(|figures| !figures.net_receipts.is_zero()) {
+        let _ = writeln!(
+            text,
+            "No payee: no contract is in force in the period, so every receipt goes to the label share. Import the contracts with `ledgerline contracts import FOLDER`."
+        );
+    }
+    if !overpaid.is_empty() {
+        let total: Decimal = overpaid.iter().map(|payee| -payee.summary.payable).sum();
+        let names: Vec<String> =
+            overpaid.iter().map(|payee| format!("{} {}", payee.payee, money(-payee.summary.payable))).collect();
+        let _ = writeln!(
+            text,
+            "Overpaid {} ({}): paid beyond what they had earned; recovered from their later earnings.",
+            money(total),
+            names.join(", ")
+        );
+    }
     if !report.adjusted_periods.is_empty() {
         let _ = writeln!(text, "Adjustments for issued periods: {}.", report.adjusted_periods.join(", "));
+    }
+    if report.payees.is_empty() {
+        return text;
     }
     let mut shown: Vec<&PayeeFigures> = report.payees.iter().collect();
     if !all_payees {
@@ -116,22 +172,31 @@ pub fn render(report: &RunReport, all_payees: bool) -> String {
         shown.truncate(10);
         shown.sort_by(|left, right| left.payee.cmp(&right.payee));
     }
-    let _ = writeln!(text, "\n{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12}", "payee", "name", "opening", "earnings", "charges", "closing", "payable");
+    let _ = writeln!(
+        text,
+        "\n{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "payee", "name", "opening", "earnings", "charges", "other", "closing", "payable"
+    );
     for payee in shown {
         let summary = &payee.summary;
         let name: String = payee.name.chars().take(24).collect();
         let _ = writeln!(
             text,
-            "{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            "{:<8} {:<24} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
             payee.payee,
             name,
             money(summary.opening_balance),
             money(summary.earnings),
-            money(summary.charges),
+            money(-summary.charges),
+            money(other_movements(summary)),
             money(summary.closing_balance),
             money(summary.payable)
         );
     }
+    let _ = writeln!(
+        text,
+        "(opening + earnings + charges + other = closing; other: transfers, VAT, withholding tax, payments and adjustments, itemised on the statement)"
+    );
     if !all_payees && report.payees.len() > 10 {
         let _ = writeln!(text, "(the ten largest earners; --payees shows all, --json gives every figure)");
     }
@@ -149,11 +214,12 @@ pub fn run_period(cli: &Cli, arguments: &PeriodArgs, output: Output) -> anyhow::
     Ok(0)
 }
 
-pub fn run_close(cli: &Cli, arguments: &PeriodArgs, output: Output) -> anyhow::Result<u8> {
-    let period = parse_period(&arguments.period)?;
-    let (draft, closed) = close(&Home::new(&cli.home), period, output)?;
+pub fn run_close(cli: &Cli, arguments: &CloseArgs, output: Output) -> anyhow::Result<u8> {
+    let period = parse_period(&arguments.period.period)?;
+    let options = CloseOptions { without_contracts: arguments.without_contracts };
+    let (draft, closed) = close(&Home::new(&cli.home), period, options, output)?;
     output.report(&report(&draft, "closed", Some(&closed)), |report| {
-        let mut text = render(report, arguments.payees);
+        let mut text = render(report, arguments.period.payees);
         let _ = writeln!(
             text,
             "\nIssued {} statements (each recorded with its SHA-256) and posted {} ledger accounts; {} is closed.",
@@ -167,10 +233,10 @@ pub fn run_close(cli: &Cli, arguments: &PeriodArgs, output: Output) -> anyhow::R
 }
 
 /// Closes a period of a home.
-pub fn close(home: &Home, period: Period, output: Output) -> anyhow::Result<(Draft, Closed)> {
+pub fn close(home: &Home, period: Period, options: CloseOptions, output: Output) -> anyhow::Result<(Draft, Closed)> {
     let mut ledger = home.open()?;
     let spinner = output.spinner(&format!("closing {period}"));
-    let outcome = ledgerline_run::close_period(&mut ledger, &home.path.join(LAKE_FOLDER), period).map_err(refusal)?;
+    let outcome = ledgerline_run::close_period(&mut ledger, &home.path.join(LAKE_FOLDER), period, options).map_err(refusal)?;
     spinner.finish_and_clear();
     Ok(outcome)
 }
