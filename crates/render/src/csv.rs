@@ -1,7 +1,8 @@
 //! The CSV statement: one table with a header row, one row per earning line, then the charges,
 //! transfers, payments and adjustments, the summary figures, and last the statement's SHA-256;
 //! the `kind` column says which (`earning`, `charge`, `transfer`, `payment`, `adjustment`,
-//! `summary`, `sha256`). Decimals are exact text with `.` (`amount` always to the cent);
+//! `statement`, `summary`, `payable_converted` when the payee is paid in another currency,
+//! `sha256`). Decimals are exact text with `.` (`amount` always to the cent);
 //! UTF-8 without byte-order mark, `\n` line ends, RFC 4180 quoting.
 
 use std::fmt::Write as _;
@@ -173,6 +174,21 @@ pub fn render_csv(statement: &Statement) -> Result<String, RenderError> {
     }
     for (name, value) in all_summary_fields(statement) {
         sparse(&mut out, "summary", &[("description", name.to_string()), ("amount", cents(value))]);
+    }
+    if let Some(converted) = &statement.payable_converted {
+        // The payable amount in the payee's own currency (`title`), at `rate` units of it per
+        // unit of the statement's currency, the rate of `sale_month`.
+        sparse(
+            &mut out,
+            "payable_converted",
+            &[
+                ("title", converted.currency.clone()),
+                ("sale_month", converted.rate_month.clone()),
+                ("description", "payable".to_string()),
+                ("rate", exact(converted.rate)),
+                ("amount", cents(converted.amount)),
+            ],
+        );
     }
     let mut hash_row = String::new();
     let _ = write!(hash_row, "{}", statement.sha256());

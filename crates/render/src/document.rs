@@ -6,7 +6,8 @@ use ledgerline_money::Decimal;
 
 use crate::breakdown::Breakdown;
 use crate::text::{
-    balance_rows, count, deal_name, exact, explanation, key, money, months_covered, movement_rows, percent, summary_rows,
+    balance_rows, count, deal_name, exact, explanation, key, money, months_covered, movement_rows, payable_converted_sentence,
+    percent, summary_rows,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,6 +155,9 @@ pub(crate) fn blocks(statement: &Statement, breakdowns: &[Breakdown], hash: &str
         row_headers: true,
         detail: false,
     }));
+    if let Some(sentence) = payable_converted_sentence(statement) {
+        blocks.push(Block::Paragraph { text: sentence, lead: false });
+    }
     blocks.push(Block::Table(Table {
         caption: format!("Movements inside the balance this period ({currency}; they do not change it)"),
         columns: vec![left("Movement"), right(&format!("Amount ({currency})"))],

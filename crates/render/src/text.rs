@@ -339,3 +339,19 @@ mod tests {
         assert_eq!(month_short("2026-09"), "Sep 2026");
     }
 }
+
+/// The sentence giving the payable amount in the payee's own currency, when the statement has
+/// one: every figure stays in the statement's currency, where it adds up to the cent; this is
+/// the one amount converted, at the stated rate.
+pub(crate) fn payable_converted_sentence(statement: &Statement) -> Option<String> {
+    let converted = statement.payable_converted.as_ref()?;
+    Some(format!(
+        "Paid in {to}: the payable {payable} {from} is {amount} {to}, at {rate} {to} per {from} (the rate of {month}). Every other figure is in {from}.",
+        to = converted.currency,
+        from = statement.currency,
+        payable = money(statement.summary.payable),
+        amount = money(converted.amount),
+        rate = exact(converted.rate),
+        month = converted.rate_month,
+    ))
+}

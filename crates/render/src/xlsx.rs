@@ -16,7 +16,7 @@ use ledgerline_money::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, FormatAlign, Formula, Workbook, Worksheet, XlsxError};
 
 use crate::breakdown::{breakdowns, check_lines};
-use crate::text::{all_summary_fields, balance_rows, cents, exact, movement_rows, summary_rows};
+use crate::text::{all_summary_fields, balance_rows, cents, exact, movement_rows, payable_converted_sentence, summary_rows};
 use crate::{RenderError, HASH_MARKER};
 
 /// Where the Summary sheet holds the hash (row, column), zero-based: B9.
@@ -155,6 +155,10 @@ fn summary_sheet(sheet: &mut Worksheet, statement: &Statement, hash: &str, s: &S
     };
     table(sheet, &mut row, "Summary", summary_rows(statement))?;
     table(sheet, &mut row, "Where the closing balance sits", balance_rows(statement))?;
+    if let Some(sentence) = payable_converted_sentence(statement) {
+        sheet.write_string_with_format(row, 0, sentence, &s.bold)?;
+        row += 2;
+    }
     table(sheet, &mut row, "Movements inside the balance", movement_rows(statement))?;
     sheet.write_string_with_format(row, 0, "Every summary figure as in the canonical JSON (signs as stored)", &s.header)?;
     sheet.write_string_with_format(row, 1, format!("Amount ({currency})"), &s.header_right)?;

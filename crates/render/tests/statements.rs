@@ -124,3 +124,44 @@ fn a_statement_without_lines_renders() {
         assert!(!bytes.is_empty());
     }
 }
+
+/// A payee paid in another currency sees the payable amount in it, with the rate, in the
+/// document (HTML and PDF share it) and in the CSV; the figures still read back exactly.
+#[test]
+fn a_payee_paid_in_another_currency_sees_the_converted_payable() {
+    let mut statement = common::fixture();
+    let html_before = render_html(&statement).unwrap();
+    assert!(!html_before.contains("Paid in"));
+    statement.payable_converted = Some(ledgerline_engine::ConvertedAmount {
+        currency: "USD".to_string(),
+        rate: common::d("1.0842"),
+        rate_month: "2026-06".to_string(),
+        amount: common::d("1234.56"),
+    });
+    let html = render_html(&statement).unwrap();
+    let payable = statement.summary.payable.format_fixed(2, ledgerline_money::RoundingMode::HalfEven);
+    let (whole, cents) = payable.split_once('.').unwrap();
+    let grouped: String = {
+        let digits: Vec<char> = whole.chars().collect();
+        let mut text = String::new();
+        for (index, digit) in digits.iter().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                text.push(',');
+            }
+            text.push(*digit);
+        }
+        format!("{text}.{cents}")
+    };
+    let sentence = format!(
+        "Paid in USD: the payable {grouped} {currency} is 1,234.56 USD, at 1.0842 USD per {currency} (the rate of 2026-06).",
+        currency = statement.currency
+    );
+    assert!(html.contains(&sentence), "{sentence}");
+    let csv = render_csv(&statement).unwrap();
+    assert!(
+        csv.contains("payable_converted,,,,,USD,,,,,2026-06,,payable,,,,1.0842,1234.56\n"),
+        "{csv}"
+    );
+    let figures = figures_from(csv.as_bytes(), Format::Csv).unwrap();
+    assert_eq!(figures.summary["payable"], statement.summary.payable);
+}

@@ -93,21 +93,6 @@ fn other_movements(summary: &Summary) -> Decimal {
         .sum()
 }
 
-/// How many decimals `amount` needs to be written exactly (0 to 12).
-fn fraction_digits(amount: Decimal) -> u32 {
-    let mut fraction = amount.scaled().unsigned_abs() % 10u128.pow(12);
-    let mut digits = 12;
-    while digits > 0 && fraction % 10 == 0 {
-        fraction /= 10;
-        digits -= 1;
-    }
-    if fraction == 0 {
-        0
-    } else {
-        digits
-    }
-}
-
 fn money(amount: Decimal) -> String {
     amount.format_fixed(2, RoundingMode::HalfEven)
 }
@@ -128,7 +113,7 @@ pub fn render(report: &RunReport, all_payees: bool) -> String {
         // Exact figures, every one with as many decimals as the most precise needs, so that
         // the decimal points line up and the sum can be checked by eye.
         let parts = [figures.net_receipts, figures.payee_credits, figures.label_share, figures.suspense];
-        let digits = parts.iter().map(|amount| fraction_digits(*amount)).max().unwrap_or(0).max(2);
+        let digits = parts.iter().map(|amount| amount.fractional_digits()).max().unwrap_or(0).max(2);
         let exact = |amount: Decimal| amount.format_fixed(digits, RoundingMode::HalfEven);
         let _ = writeln!(text, "Money is conserved ({currency}), exactly:");
         let _ = writeln!(text, "    net receipts  {:>22}", exact(figures.net_receipts));
