@@ -508,6 +508,9 @@ pub fn plain_decimal(text: &str) -> Option<String> {
 }
 
 
+/// Excel's last serial day, 9999-12-31.
+const LAST_SERIAL_DAY: i64 = 2_958_465;
+
 /// An Excel serial date (`46023`, `46023.5`) as `YYYY-MM-DD` (and ` HH:MM:SS` for a time of
 /// day), exactly: whole days from 1899-12-30 (1904-01-01 in 1904-based workbooks), the fraction
 /// as seconds rounded half up.
@@ -518,6 +521,11 @@ pub fn serial_to_date_text(text: &str, date1904: bool) -> Option<String> {
     }
     let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
     let mut days: i64 = whole.parse().ok()?;
+    // Past 9999-12-31 a serial is no date Excel shows (and day arithmetic would overflow): the
+    // cell stays the number as stored.
+    if days > LAST_SERIAL_DAY {
+        return None;
+    }
     let fraction = fraction.trim_end_matches('0');
     let mut seconds: u64 = 0;
     if !fraction.is_empty() {
@@ -704,6 +712,11 @@ mod tests {
         assert_eq!(serial_to_date_text("46022", false).as_deref(), Some("2025-12-31"));
         assert_eq!(serial_to_date_text("45658.5", false).as_deref(), Some("2025-01-01 12:00:00"));
         assert_eq!(serial_to_date_text("0", true).as_deref(), Some("1904-01-01"));
+        assert_eq!(serial_to_date_text("2958465", false).as_deref(), Some("9999-12-31"));
+        // Serials past the last day Excel shows stay numbers, instead of overflowing the day count.
+        assert_eq!(serial_to_date_text("2958466", false), None);
+        assert_eq!(serial_to_date_text("9223372036854775807", false), None);
+        assert_eq!(serial_to_date_text("9223372036854775807.99999999", true), None);
         assert_eq!(column_index("A1"), Some(0));
         assert_eq!(column_index("AA10"), Some(26));
     }

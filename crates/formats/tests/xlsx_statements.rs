@@ -117,3 +117,33 @@ fn a_truncated_workbook_is_refused_naming_the_file() {
         assert!(error.starts_with("cut.xlsx: a damaged XLSX workbook that cannot be read (truncated or corrupt)"), "{cut}: {error}");
     }
 }
+
+/// A workbook of the members the reader needs, with `sheet` as its first worksheet's XML.
+fn workbook_with_sheet(folder: &Path, name: &str, sheet: &[u8]) -> PathBuf {
+    use std::io::Write;
+    let path = folder.join(name);
+    let mut archive = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let members: [(&str, &[u8]); 5] = [
+        ("[Content_Types].xml", b"<Types/>"),
+        ("xl/workbook.xml", br#"<workbook><sheets><sheet r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ("xl/styles.xml", br#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>"#),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    for (member, bytes) in members {
+        archive.start_file(member, zip::write::SimpleFileOptions::default()).unwrap();
+        archive.write_all(bytes).unwrap();
+    }
+    archive.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_date_serial_past_9999_stays_the_number_as_stored() {
+    // Found with the xlsx fuzz target: a huge serial in a date-styled cell overflowed the day count.
+    let folder = tempfile::tempdir().unwrap();
+    let sheet = br#"<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>9223372036854775807</v></c><c r="B1" s="1"><v>46023</v></c></row></sheetData></worksheet>"#;
+    let path = workbook_with_sheet(folder.path(), "dates.xlsx", sheet);
+    let rows = ledgerline_formats::xlsx::rows_of(&path, "dates.xlsx").unwrap();
+    assert_eq!(rows, vec![(1, vec!["9223372036854775807".to_string(), "2026-01-01".to_string()])]);
+}
