@@ -332,7 +332,9 @@ impl Workbook {
                                 let number = attribute(start, b"r").map_err(bad)?;
                                 state.row_number = match number {
                                     Some(text) => text.parse().map_err(|_| bad(format!("row number \"{text}\"")))?,
-                                    None => state.row_number + 1,
+                                    None => state.row_number.checked_add(1).ok_or_else(|| {
+                                        bad(format!("the row after row {} is past the last row number", state.row_number))
+                                    })?,
                                 };
                                 state.cells.clear();
                                 state.next_column = 0;

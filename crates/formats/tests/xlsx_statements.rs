@@ -139,6 +139,17 @@ fn workbook_with_sheet(folder: &Path, name: &str, sheet: &[u8]) -> PathBuf {
 }
 
 #[test]
+fn a_row_numbered_past_the_last_row_number_is_refused_not_a_panic() {
+    // Found with the xlsx fuzz target: a numberless row after row u64::MAX overflowed the row count.
+    let folder = tempfile::tempdir().unwrap();
+    let sheet = br#"<worksheet><sheetData><row r="18446744073709551615"/><row/></sheetData></worksheet>"#;
+    let path = workbook_with_sheet(folder.path(), "rows.xlsx", sheet);
+    let error = ledgerline_formats::xlsx::rows_of(&path, "rows.xlsx").unwrap_err().to_string();
+    assert!(error.starts_with("rows.xlsx: a damaged XLSX workbook"), "{error}");
+    assert!(error.ends_with("xl/worksheets/sheet1.xml: the row after row 18446744073709551615 is past the last row number"), "{error}");
+}
+
+#[test]
 fn a_date_serial_past_9999_stays_the_number_as_stored() {
     // Found with the xlsx fuzz target: a huge serial in a date-styled cell overflowed the day count.
     let folder = tempfile::tempdir().unwrap();
