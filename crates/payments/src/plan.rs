@@ -42,6 +42,12 @@ pub struct LeftOut {
 pub enum LeftOutReason {
     /// The balance is zero or negative.
     NothingToPay,
+    /// The statement made an amount payable, and the payments recorded since cover it. Set by
+    /// the caller, which knows the payments; [`plan_transfers`] says [`LeftOutReason::NothingToPay`].
+    AlreadyPaid { paid: Decimal },
+    /// Nothing is payable because the balance is under the minimum payout: it is carried forward
+    /// to a later period. Set by the caller, which knows the statement.
+    BelowMinimumPayout { carried_forward: Decimal },
     /// SEPA transfers are in euros only.
     CurrencyNotEur { currency: Currency },
     /// No IBAN on file.
@@ -64,6 +70,13 @@ impl fmt::Display for LeftOutReason {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LeftOutReason::NothingToPay => formatter.write_str("nothing to pay: the balance is not above zero"),
+            LeftOutReason::AlreadyPaid { paid } => {
+                write!(formatter, "already paid: the payments recorded since the statement ({paid}) cover what it made payable")
+            }
+            LeftOutReason::BelowMinimumPayout { carried_forward } => write!(
+                formatter,
+                "under the minimum payout: {carried_forward} is carried forward until the balance reaches it"
+            ),
             LeftOutReason::CurrencyNotEur { currency } => {
                 write!(formatter, "the balance is in {currency}; a SEPA credit transfer is in EUR only")
             }
@@ -90,6 +103,28 @@ impl fmt::Display for LeftOutReason {
             LeftOutReason::ListedMoreThanOnce { times } => {
                 write!(formatter, "the payee has {times} balances in this run; combine them into one")
             }
+        }
+    }
+}
+
+impl LeftOutReason {
+    /// What the label can do to get such a payee paid, for a hint; `None` when there is nothing
+    /// to do (nothing payable, already paid, under the minimum payout).
+    pub fn what_to_do(&self) -> Option<&'static str> {
+        match self {
+            LeftOutReason::NothingToPay | LeftOutReason::AlreadyPaid { .. } | LeftOutReason::BelowMinimumPayout { .. } => None,
+            LeftOutReason::CurrencyNotEur { .. } => Some("pay balances in other currencies than EUR by another kind of transfer"),
+            LeftOutReason::NoBankDetails => {
+                Some("give payees bank details in their contracts ([payees.settings.bank], docs/contracts.md)")
+            }
+            LeftOutReason::IbanOutsideSepa { .. } => Some("pay payees whose IBAN is outside the SEPA scheme by international transfer"),
+            LeftOutReason::BicNeededOutsideEea { .. } => {
+                Some("add the bank's BIC to the contracts of payees banking in a SEPA country outside the EEA")
+            }
+            LeftOutReason::NotWholeCents => Some("round balances with fractions of a cent to cents before paying"),
+            LeftOutReason::AboveSepaMaximum => Some("split balances above 999999999.99 into several payments"),
+            LeftOutReason::NoUsableName => Some("add a Latin-script account holder name to the payee's bank details"),
+            LeftOutReason::ListedMoreThanOnce { .. } => Some("combine each payee's balances into one"),
         }
     }
 }

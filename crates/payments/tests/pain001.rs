@@ -353,3 +353,22 @@ fn an_empty_batch_is_refused() {
     let error = pain_001(&batch(Vec::new())).unwrap_err();
     assert_eq!(error.problems, [SepaProblem::NoTransfers]);
 }
+
+/// What `ledgerline payments sepa` writes: `LL-<period>-<day>-<sequence>` (the longest period,
+/// `2026-Q3`, and a sequence past 9999 stay within 35 characters of the SEPA set) and the
+/// creation time with its UTC offset.
+#[test]
+fn the_message_ids_and_creation_times_ledgerline_writes_are_accepted() {
+    for message_id in ["LL-2026-H1-20261124-0001", "LL-2026-Q3-20261124-12345", "LL-2026-11-20261124-0002", "LL-2026-20261124-0003"] {
+        assert!(message_id.len() <= 35);
+        let mut written = batch(three_transfers());
+        written.message_id = message_id.to_string();
+        written.payment_information_id = message_id.to_string();
+        written.creation_date_time = "2026-11-24T20:39:42+00:00".to_string();
+        let xml = pain_001(&written).unwrap_or_else(|error| panic!("{message_id}: {error}"));
+        let leaves = leaves(&xml);
+        assert_eq!(one(&leaves, &format!("{GROUP}/MsgId")), message_id);
+        assert_eq!(one(&leaves, &format!("{GROUP}/CreDtTm")), "2026-11-24T20:39:42+00:00");
+        assert_eq!(one(&leaves, &format!("{PAYMENT}/PmtInfId")), message_id);
+    }
+}

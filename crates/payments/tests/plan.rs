@@ -119,3 +119,24 @@ fn the_planned_transfers_make_a_file_the_bank_takes() {
     assert_eq!(sum, "469.65", "101 × (1 + … + 30) cents");
     assert_eq!(xml.matches(&format!("<CtrlSum>{sum}</CtrlSum>")).count(), 2);
 }
+
+/// Reasons with nothing to do about them give no hint; the others say what to do.
+#[test]
+fn only_reasons_that_can_be_acted_on_say_what_to_do() {
+    let paid = Decimal::parse("1.51").unwrap();
+    assert_eq!(LeftOutReason::NothingToPay.what_to_do(), None);
+    assert_eq!(LeftOutReason::AlreadyPaid { paid }.what_to_do(), None);
+    assert_eq!(LeftOutReason::BelowMinimumPayout { carried_forward: paid }.what_to_do(), None);
+    assert_eq!(
+        LeftOutReason::NoBankDetails.what_to_do(),
+        Some("give payees bank details in their contracts ([payees.settings.bank], docs/contracts.md)")
+    );
+    assert_eq!(
+        LeftOutReason::AlreadyPaid { paid }.to_string(),
+        "already paid: the payments recorded since the statement (1.51) cover what it made payable"
+    );
+    assert_eq!(
+        LeftOutReason::BelowMinimumPayout { carried_forward: paid }.to_string(),
+        "under the minimum payout: 1.51 is carried forward until the balance reaches it"
+    );
+}
