@@ -40,10 +40,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "import parts", sql: include_str!("../migrations/0008_import_parts.sql") },
     Migration { version: 9, name: "dsr messages", sql: include_str!("../migrations/0009_dsr_messages.sql") },
     Migration { version: 10, name: "cost identity", sql: include_str!("../migrations/0010_cost_identity.sql") },
+    Migration { version: 11, name: "sepa files", sql: include_str!("../migrations/0011_sepa_files.sql") },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 10;
+pub const LATEST_SCHEMA_VERSION: u32 = 11;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
