@@ -5,7 +5,7 @@ mod records;
 
 use std::io::BufRead;
 
-use ledgerline_money::NumberStyle;
+use ledgerline_money::{Decimal, NumberStyle};
 
 use crate::diagnostic::Diagnostic;
 use crate::line::SaleLine;
@@ -29,6 +29,9 @@ pub struct TableShape {
     pub header_line: u64,
     pub header: Vec<String>,
     pub number_style: NumberStyle,
+    /// When the sample's amounts can be read two ways and nothing in it settles which (`1,250`:
+    /// 1250 or 1.25): the line of the first such amount and a warning for the import.
+    pub number_style_note: Option<(u64, String)>,
 }
 
 /// A delimited file whose header no mapping recognises.
@@ -68,7 +71,7 @@ pub fn detect<'mapping>(
         mapping: &'found MappingFile,
         delimiter: u8,
         header: Vec<String>,
-        rows_after: Vec<Vec<String>>,
+        rows_after: Vec<(u64, Vec<String>)>,
     }
     let mut best: Option<Candidate> = None;
     for delimiter in DELIMITERS {
@@ -101,11 +104,7 @@ pub fn detect<'mapping>(
                         mapping,
                         delimiter,
                         header: cells.clone(),
-                        rows_after: records
-                            .iter()
-                            .skip(index + 1)
-                            .map(|(_, cells)| cells.clone())
-                            .collect(),
+                        rows_after: records.iter().skip(index + 1).cloned().collect(),
                     });
                 }
             }
@@ -113,7 +112,7 @@ pub fn detect<'mapping>(
     }
     match best {
         Some(found) => {
-            let number_style = decide_number_style(
+            let (number_style, number_style_note) = decide_number_style(
                 found.mapping,
                 &found.header,
                 &found.rows_after,
@@ -126,6 +125,7 @@ pub fn detect<'mapping>(
                     header_line: found.line,
                     header: found.header,
                     number_style,
+                    number_style_note,
                 },
             ))
         }
@@ -161,19 +161,24 @@ fn most_plausible_header(sample: &[u8]) -> UnknownLayout {
     best
 }
 
-/// Looks at the money cells of the first rows: `1234,56` means a decimal comma, `1.234,56`
-/// continental grouping, `1,234.56` English grouping; anything else is plain.
+/// Looks at the money cells of the first rows and takes the number style that reads the most
+/// of them (`1234,56` a decimal comma, `1.234,56` continental grouping, `1,234.56` English
+/// grouping, else plain), so that one odd cell among many does not decide for the file: it is
+/// refused on its own row instead. Between styles that read as many cells, the cells decide as
+/// before (a lone comma is a decimal comma, except `1,234` quoted in a comma-delimited file);
+/// when those styles give some cell different values (`1,250`: 1250 or 1.25), the choice is a
+/// guess and the note says so.
 fn decide_number_style(
     mapping: &MappingFile,
     header: &[String],
-    rows: &[Vec<String>],
+    rows: &[(u64, Vec<String>)],
     delimiter: u8,
-) -> NumberStyle {
+) -> (NumberStyle, Option<(u64, String)>) {
     match mapping.read.number_style.as_deref() {
-        Some("plain") => return NumberStyle::PLAIN,
-        Some("decimal-comma") => return NumberStyle::DECIMAL_COMMA,
-        Some("english-grouped") => return NumberStyle::ENGLISH_GROUPED,
-        Some("continental-grouped") => return NumberStyle::CONTINENTAL_GROUPED,
+        Some("plain") => return (NumberStyle::PLAIN, None),
+        Some("decimal-comma") => return (NumberStyle::DECIMAL_COMMA, None),
+        Some("english-grouped") => return (NumberStyle::ENGLISH_GROUPED, None),
+        Some("continental-grouped") => return (NumberStyle::CONTINENTAL_GROUPED, None),
         _ => {}
     }
     let money_indices: Vec<usize> = mapping
@@ -186,28 +191,94 @@ fn decide_number_style(
                 .position(|cell| normalise_column_name(cell) == wanted)
         })
         .collect();
-    let (mut decimal_comma, mut continental, mut english) = (false, false, false);
-    for row in rows {
-        for index in &money_indices {
-            let Some(cell) = row.get(*index) else {
-                continue;
-            };
-            let cell = cell.trim();
-            match (cell.rfind(','), cell.rfind('.')) {
-                (Some(comma), Some(dot)) if comma > dot => continental = true,
-                (Some(_), Some(_)) => english = true,
-                (Some(comma), None) => {
-                    // `1,234` in a comma-delimited file must have been quoted on purpose: a
-                    // thousands separator. Elsewhere a lone comma is a decimal comma.
-                    let digits_after = cell.len() - comma - 1;
-                    if delimiter == b',' && digits_after == 3 {
-                        english = true;
-                    } else {
-                        decimal_comma = true;
-                    }
+    let cells: Vec<(u64, &str)> = rows
+        .iter()
+        .flat_map(|(line, row)| {
+            money_indices
+                .iter()
+                .filter_map(move |index| row.get(*index).map(|cell| (*line, cell.trim())))
+        })
+        .filter(|(_, cell)| !cell.is_empty())
+        .collect();
+    let by_cells = style_by_cells(&cells, delimiter);
+    const STYLES: [NumberStyle; 4] = [
+        NumberStyle::PLAIN,
+        NumberStyle::ENGLISH_GROUPED,
+        NumberStyle::DECIMAL_COMMA,
+        NumberStyle::CONTINENTAL_GROUPED,
+    ];
+    let readings: Vec<Vec<Option<Decimal>>> = STYLES
+        .iter()
+        .map(|style| {
+            cells
+                .iter()
+                .map(|(_, cell)| plausible_reading(cell, *style))
+                .collect()
+        })
+        .collect();
+    let read = |index: usize| readings[index].iter().filter(|value| value.is_some()).count();
+    let most = (0..STYLES.len()).map(read).max().unwrap_or(0);
+    if most == 0 {
+        return (by_cells, None);
+    }
+    let tied: Vec<usize> = (0..STYLES.len()).filter(|index| read(*index) == most).collect();
+    let chosen = tied
+        .iter()
+        .copied()
+        .find(|index| STYLES[*index] == by_cells)
+        .unwrap_or(tied[0]);
+    let disagreement = tied.iter().find_map(|other| {
+        cells.iter().enumerate().find_map(|(at, (line, cell))| {
+            match (readings[chosen][at], readings[*other][at]) {
+                (Some(taken), Some(instead)) if taken != instead => {
+                    Some((*line, *cell, taken, instead))
                 }
-                _ => {}
+                _ => None,
             }
+        })
+    });
+    let note = disagreement.map(|(line, cell, taken, instead)| {
+        (
+            line,
+            format!(
+                "amounts such as \"{cell}\" can be read as {taken} or as {instead}, and no amount in the first {NUMBER_STYLE_SAMPLE_ROWS} rows settles which; they were read as {taken}. Check an amount against the sender's own total; if it is wrong, save the file with unambiguous amounts (a dot for decimals, no thousands separators) and import it again"
+            ),
+        )
+    });
+    (STYLES[chosen], note)
+}
+
+/// The value of a money cell in `style`, unless the style reads it implausibly: a leading zero
+/// before a thousands separator (`0.004` is not four thousandths' grouping of 4).
+fn plausible_reading(cell: &str, style: NumberStyle) -> Option<Decimal> {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell).as_bytes();
+    if let (Some(separator), [b'0', next, ..]) = (style.grouping_separator, digits) {
+        if *next == separator {
+            return None;
+        }
+    }
+    Decimal::parse_bytes(cell.as_bytes(), style).ok()
+}
+
+/// The style the cells point to, looked at one by one (the choice between styles that read as
+/// many cells).
+fn style_by_cells(cells: &[(u64, &str)], delimiter: u8) -> NumberStyle {
+    let (mut decimal_comma, mut continental, mut english) = (false, false, false);
+    for (_, cell) in cells {
+        match (cell.rfind(','), cell.rfind('.')) {
+            (Some(comma), Some(dot)) if comma > dot => continental = true,
+            (Some(_), Some(_)) => english = true,
+            (Some(comma), None) => {
+                // `1,234` in a comma-delimited file must have been quoted on purpose: a
+                // thousands separator. Elsewhere a lone comma is a decimal comma.
+                let digits_after = cell.len() - comma - 1;
+                if delimiter == b',' && digits_after == 3 {
+                    english = true;
+                } else {
+                    decimal_comma = true;
+                }
+            }
+            _ => {}
         }
     }
     if continental {
@@ -776,6 +847,56 @@ currency = {{ value = "EUR" }}
         assert_eq!(
             style(b"Month,Store,Country,Units,Net\n2026-01,S,FR,1,0.004\n"),
             NumberStyle::PLAIN
+        );
+    }
+
+    #[test]
+    fn one_odd_amount_does_not_decide_for_the_file() {
+        let mappings = vec![mapping(&["Store", "Net"], "")];
+        let mut text = String::from("Month\tStore\tCountry\tUnits\tNet\n");
+        for row in 0..50 {
+            text.push_str(&format!("2026-01\tS\tFR\t1\t{}.{:02}\n", row, row % 97));
+        }
+        text.push_str("2026-01\tS\tFR\t1\t6,849504\n");
+        let (_, shape) = detect(text.as_bytes(), &mappings).unwrap();
+        assert_eq!(shape.number_style, NumberStyle::PLAIN);
+        assert_eq!(shape.number_style_note, None);
+        // Decimal commas throughout, `0,004` among them: not a thousands separator.
+        let (_, shape) = detect(
+            b"Month;Store;Country;Units;Net\n2026-01;S;FR;1;0,004\n2026-01;S;FR;1;12,5\n",
+            &mappings,
+        )
+        .unwrap();
+        assert_eq!(
+            (shape.number_style, shape.number_style_note),
+            (NumberStyle::DECIMAL_COMMA, None)
+        );
+    }
+
+    #[test]
+    fn amounts_that_read_two_ways_are_a_guess_and_say_so() {
+        let mappings = vec![mapping(&["Store", "Net"], "")];
+        let (_, shape) = detect(
+            b"Month,Store,Country,Units,Net\n2026-01,S,FR,1,\"1,250\"\n2026-01,S,FR,1,\"2,125\"\n",
+            &mappings,
+        )
+        .unwrap();
+        assert_eq!(shape.number_style, NumberStyle::ENGLISH_GROUPED);
+        let (line, note) = shape.number_style_note.unwrap();
+        assert_eq!(line, 2);
+        assert!(
+            note.starts_with("amounts such as \"1,250\" can be read as 1250 or as 1.25, and no amount in the first 200 rows settles which; they were read as 1250."),
+            "{note}"
+        );
+        // One amount that settles it: no note.
+        let (_, shape) = detect(
+            b"Month,Store,Country,Units,Net\n2026-01,S,FR,1,\"1,250\"\n2026-01,S,FR,1,\"2,125.50\"\n",
+            &mappings,
+        )
+        .unwrap();
+        assert_eq!(
+            (shape.number_style, shape.number_style_note),
+            (NumberStyle::ENGLISH_GROUPED, None)
         );
     }
 

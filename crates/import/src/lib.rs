@@ -770,7 +770,7 @@ pub fn import_file(
         })
     };
     let mut sink = new_sink()?;
-    let summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink, taps)? {
+    let mut summaries = match read_into_lake_in_parallel(&parts, &detections, &mut sink, taps)? {
         Some(summaries) => summaries,
         None => {
             // A quoted line break across chunks, or an error: read it all again in order
@@ -780,6 +780,15 @@ pub fn import_file(
             read_into_lake(&parts, &detections, &mut sink)?
         }
     };
+    for (summary, detection) in summaries.iter_mut().zip(&detections) {
+        if let report::Layout::Table { shape, .. } = &detection.layout {
+            if let Some((line, note)) = &shape.number_style_note {
+                summary
+                    .summary
+                    .add_diagnostic(Diagnostic::warning(&summary.label, *line, note.clone()));
+            }
+        }
+    }
     let MatchingSink {
         lake,
         matched,

@@ -449,3 +449,35 @@ fn one_report_imported_by_two_processes_at_once_is_imported_once() {
     assert!(consistency.problems.is_empty(), "{:?}", consistency.problems);
     assert!(consistency.unrecorded_folders.is_empty(), "{:?}", consistency.unrecorded_folders);
 }
+
+/// Amounts that read two ways (`1,250`: 1.25 with a decimal comma, 1250 with a thousands
+/// comma) with nothing in the file to settle it: imported as the cells point (a lone comma in
+/// a tab-separated file is a decimal comma), with a warning naming the first such amount.
+#[test]
+fn amounts_that_read_two_ways_are_imported_with_a_warning() {
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let row = |amount: &str| format!("2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{amount}\t0\n");
+    let mut home = Home::new();
+    let import = home
+        .import_text("ambiguous.tsv", &format!("{header}{}{}", row("1,250"), row("2,125")))
+        .unwrap();
+    assert_eq!(import.status, ImportStatus::Imported);
+    let warning = import
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.reason.contains("can be read as"))
+        .expect("a warning");
+    assert_eq!((warning.file.as_str(), warning.line), ("ambiguous.tsv", 2));
+    assert!(
+        warning.reason.starts_with("amounts such as \"1,250\" can be read as 1.25 or as 1250"),
+        "{}",
+        warning.reason
+    );
+    let net: Decimal = import.totals.values().map(|totals| totals.net).sum();
+    assert_eq!(net, Decimal::parse("3.375").unwrap());
+    // Settled by one amount: no warning.
+    let import = home
+        .import_text("settled.tsv", &format!("{header}{}{}", row("1,250"), row("0,5")))
+        .unwrap();
+    assert!(!import.diagnostics.iter().any(|diagnostic| diagnostic.reason.contains("can be read as")));
+}
