@@ -291,9 +291,13 @@ pub enum FxCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum CostsCommand {
-    /// Import a costs file: CSV with the columns date, contract_id, kind, amount, currency and
-    /// optionally release_upc, party_id, recoupable_percent, description. The contract decides
-    /// which kinds are paid back. Importing the same file again changes nothing.
+    /// Import a costs file (docs/costs.md): CSV with the columns date, contract_id, kind,
+    /// amount, currency and optionally release_upc, party_id, recoupable_percent, description,
+    /// cost_id. The contract decides which kinds are paid back; recoupable_percent, when given,
+    /// must agree with it, and a kind the contract does not recoup needs recoupable_percent 0.
+    /// Contracts, parties and releases must be in the ledger. Importing the same file again
+    /// changes nothing; rows whose cost_id was recorded before are skipped, and a row equal to
+    /// a cost already recorded without a cost_id is refused. All rows or none.
     Import {
         #[arg(value_name = "FILE")]
         file: PathBuf,

@@ -231,16 +231,38 @@ pub fn import_costs_file(home: &Home, path: &std::path::Path) -> anyhow::Result<
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| refuse(format!("{label}: cannot read: {error}"), "give a UTF-8 CSV file"))?;
     let mut ledger = home.open()?;
-    ledgerline_run::import_costs(&mut ledger, &text, &label).map_err(refusal)
+    ledgerline_run::import_costs(&mut ledger, &text, &label).map_err(|error| match error {
+        RunError::BadFile { .. } => refuse(error.to_string(), "see docs/costs.md for the layout and what each refusal means; nothing of the file was recorded"),
+        other => refusal(other),
+    })
 }
 
 pub fn run_costs(cli: &Cli, command: &CostsCommand, output: Output) -> anyhow::Result<u8> {
     match command {
         CostsCommand::Import { file } => {
             let outcome = import_costs_file(&Home::new(&cli.home), file)?;
-            output.report(&outcome, |outcome| match outcome.status {
-                "already_imported" => format!("{}: already imported; nothing changed.\n", outcome.file),
-                _ => format!("{}: {} costs recorded.\n", outcome.file, outcome.rows),
+            output.report(&outcome, |outcome| {
+                let mut text = match (outcome.status, outcome.already_recorded.len()) {
+                    ("already_imported", 0) => format!("{}: already imported; nothing changed.\n", outcome.file),
+                    ("already_imported", known) => {
+                        format!("{}: all {known} costs are already recorded (by cost_id); nothing changed.\n", outcome.file)
+                    }
+                    (_, 0) => format!("{}: {} costs recorded.\n", outcome.file, outcome.recorded),
+                    (_, known) => format!(
+                        "{}: {} costs recorded; {known} already recorded (by cost_id) and skipped.\n",
+                        outcome.file, outcome.recorded
+                    ),
+                };
+                if !outcome.not_recouped.is_empty() {
+                    let lines: Vec<String> = outcome.not_recouped.iter().map(|row| row.line.to_string()).collect();
+                    let _ = writeln!(
+                        text,
+                        "{} of them not recouped (recoupable_percent 0, a kind their contract does not recoup): line {}.",
+                        lines.len(),
+                        lines.join(", ")
+                    );
+                }
+                text
             })?;
             Ok(0)
         }
