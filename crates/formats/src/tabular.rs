@@ -309,7 +309,19 @@ pub enum TableError<E> {
     Sink(E),
 }
 
-/// Streams the rows after the header through `mapping` into `sink`.
+/// The warning of a report with a header and no rows: a period without sales is a report too
+/// (recorded, so that the same file again is "already imported"), but a file cut off after its
+/// header looks the same, so it is said.
+fn header_only(file_label: &str, shape: &TableShape) -> Diagnostic {
+    Diagnostic::warning(
+        file_label,
+        shape.header_line,
+        "the report has a header but no rows: recorded as a report without sales (if the sender's report has sales, the file was cut off: get it again)",
+    )
+}
+
+/// Streams the rows after the header through `mapping` into `sink`. A header without rows is a
+/// report without sales, with a warning.
 pub fn read_rows<R: BufRead, S: LineSink>(
     text: R,
     file_label: &str,
@@ -351,9 +363,7 @@ pub fn read_rows<R: BufRead, S: LineSink>(
         }
     }
     if rows_after_header == 0 {
-        return Err(TableError::HeaderOnly {
-            file: file_label.to_string(),
-        });
+        summary.add_diagnostic(header_only(file_label, shape));
     }
     Ok((bound, summary))
 }
@@ -625,9 +635,7 @@ fn read_in_chunks<R: std::io::Read, W: ChunkSink>(
             return Ok(None);
         }
         if rows_after_header == 0 {
-            return Err(TableError::HeaderOnly {
-                file: file_label.to_string(),
-            });
+            summary.add_diagnostic(header_only(file_label, shape));
         }
         Ok(Some(ParallelRead {
             bound: bound.clone(),
@@ -1072,15 +1080,17 @@ currency = {{ value = "EUR" }}
     }
 
     #[test]
-    fn header_only_and_missing_columns_are_refused() {
+    fn a_header_only_report_has_no_lines_and_a_warning_and_missing_columns_are_refused() {
         let mappings = vec![mapping(&["Store", "Net"], "")];
         let text = "Month,Store,Country,Units,Net\n";
         let (chosen, shape) = detect(text.as_bytes(), &mappings).unwrap();
-        let error =
-            read_rows(text.as_bytes(), "h.csv", chosen, &shape, &mut Vec::new()).unwrap_err();
+        let mut lines = Vec::new();
+        let (_, summary) = read_rows(text.as_bytes(), "h.csv", chosen, &shape, &mut lines).unwrap();
+        assert!(lines.is_empty());
+        assert_eq!((summary.lines, summary.rejected, summary.errors_total), (0, 0, 0));
         assert_eq!(
-            error.to_string(),
-            "h.csv: the file has a header but no rows"
+            summary.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["h.csv:1: warning: the report has a header but no rows: recorded as a report without sales (if the sender's report has sales, the file was cut off: get it again)"]
         );
 
         let text = "Store,Country,Units,Net\nS,FR,1,1\n";

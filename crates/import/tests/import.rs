@@ -124,12 +124,6 @@ fn the_catalogue_of_bad_inputs_is_refused_with_clear_messages_and_nothing_stored
         ("empty.csv", Vec::new(), "empty.csv: the file is empty", None),
         ("garbage.bin", vec![0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02], "garbage.bin: this is a binary file, not a text report (a zero byte at offset 4)", None),
         (
-            "header-only.tsv",
-            distrokid_with("Quantity", "1").lines().next().unwrap().as_bytes().to_vec(),
-            "header-only.tsv: the file has a header but no rows",
-            None,
-        ),
-        (
             "missing-column.csv",
             b"Sale ID,Sale Start date,Sale Store Name,Reported Royalty,Asset ISRC,Product UPC\n1,2026-01-01,Spotify,1.0,USFEG1500041,014549210301\n".to_vec(),
             "missing-column.csv: line 1: missing column \"Sale End date\" (field sale_end of mapping fuga/royalty-product-and-asset/1)",
@@ -480,4 +474,24 @@ fn amounts_that_read_two_ways_are_imported_with_a_warning() {
         .import_text("settled.tsv", &format!("{header}{}{}", row("1,250"), row("0,5")))
         .unwrap();
     assert!(!import.diagnostics.iter().any(|diagnostic| diagnostic.reason.contains("can be read as")));
+}
+
+/// A report with a header and no rows is a period without sales: recorded with no lines and a
+/// warning (a file cut off after its header looks the same), and "already imported" the next
+/// time, like any report.
+#[test]
+fn a_report_without_rows_is_recorded_with_a_warning() {
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let mut home = Home::new();
+    let import = home.import_text("no-sales.tsv", header).unwrap();
+    assert_eq!(import.status, ImportStatus::Imported);
+    assert_eq!((import.lines, import.rejected), (0, 0));
+    assert!(import.totals.is_empty(), "{:?}", import.totals);
+    assert_eq!(
+        import.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["no-sales.tsv:1: warning: the report has a header but no rows: recorded as a report without sales (if the sender's report has sales, the file was cut off: get it again)"]
+    );
+    assert_eq!(home.imports_stored(), 1);
+    let again = home.import_text("no-sales-copy.tsv", header).unwrap();
+    assert_eq!((again.status, again.import_id), (ImportStatus::AlreadyImported, import.import_id));
 }
