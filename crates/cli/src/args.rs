@@ -328,12 +328,15 @@ pub struct CloseArgs {
 #[derive(Debug, Subcommand)]
 pub enum PaymentsCommand {
     /// Record the payments in a CSV file (date, payee, amount, currency, and optionally
-    /// reference and period; see docs/payments.md). All rows or none.
+    /// reference and period; see docs/payments.md). All rows or none. Payments are money that
+    /// has left the bank: a payee paid more than is payable is recorded all the same, with a
+    /// warning naming the payee, the amount payable and the excess.
     Import {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Record one payment.
+    /// Record one payment. An amount above what is payable to the payee (their last issued
+    /// statement's payable amount, less payments recorded since) is refused unless --overpay.
     Add {
         #[arg(long, value_name = "ID")]
         payee: String,
@@ -346,17 +349,22 @@ pub enum PaymentsCommand {
         date: String,
         #[arg(long, value_name = "TEXT", default_value = "")]
         reference: String,
+        /// Record the payment although it is more than is payable to the payee (it was really
+        /// paid): the excess is recovered from the payee's later earnings.
+        #[arg(long)]
+        overpay: bool,
     },
     /// Write an ISO 20022 pain.001 SEPA credit transfer file paying what is still payable from
-    /// a closed period, and list the payees left out and why.
+    /// a closed period, and list the payees left out and why. Each file gets a new message id.
     Sepa {
         #[arg(value_name = "PERIOD")]
         period: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The date the bank should execute the transfers (YYYY-MM-DD).
+        /// The date the bank should execute the transfers (YYYY-MM-DD): today or later; today
+        /// (UTC) when left out.
         #[arg(long, value_name = "YYYY-MM-DD")]
-        execution_date: String,
+        execution_date: Option<String>,
         /// The label's account the money leaves from.
         #[arg(long, value_name = "IBAN")]
         debtor_iban: String,

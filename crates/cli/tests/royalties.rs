@@ -154,7 +154,7 @@ fn payments_and_the_sepa_file() {
     let (folder, home, _) = demo_home();
     // Without bank details, nobody can be paid by SEPA: a refusal that says who and why.
     let sepa = folder.path().join("transfers.xml");
-    let arguments = ["payments", "sepa", "2026-H1", "--out", sepa.to_str().unwrap(), "--execution-date", "2026-07-15", "--debtor-iban", "DE89 3704 0044 0532 0130 00"];
+    let arguments = ["payments", "sepa", "2026-H1", "--out", sepa.to_str().unwrap(), "--debtor-iban", "DE89 3704 0044 0532 0130 00"];
     let refused = ledgerline(&home, &arguments);
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("P020"), "{}", stderr(&refused));

@@ -24,8 +24,11 @@ pub use costs::{import_costs, read_costs, CostRow, CostsImport};
 pub use error::RunError;
 pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
 pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, TextIdentifiers, BASIS_SETTING};
-pub use payments::{payable_balances, record_payments, NewPayment, PaymentsRecorded};
-pub use sepa::{sepa_file, SepaFile, SepaRequest};
+pub use payments::{
+    money, payable_balances, payable_now, payables, record_payments, NewPayment, Overpaying, Overpayment, Payable, PaymentsRecorded,
+    UncheckedPayment,
+};
+pub use sepa::{sepa_file, sepa_file_with, EarlierFile, SepaFile, SepaRequest};
 pub use verify::{verify_statement_file, Verification};
 
 /// A computed period, not yet issued.

@@ -6,7 +6,7 @@ use ledgerline_contracts::{Bic, Iban};
 use ledgerline_model::Date;
 use ledgerline_money::{Currency, Decimal, RoundingMode};
 use ledgerline_payments::{read_payments, LeftOut, PartyId};
-use ledgerline_run::{NewPayment, PaymentsRecorded};
+use ledgerline_run::{EarlierFile, NewPayment, Overpaying, PaymentsRecorded, RunError};
 use serde::Serialize;
 
 use crate::args::{Cli, PaymentsCommand};
@@ -43,8 +43,10 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                     source: format!("{label}:{}", payment.line),
                 })
                 .collect();
+            // Bank records of money already sent: recorded, with a warning per overpaid payee.
             let outcome =
-                ledgerline_run::record_payments(&mut home.open()?, &new).map_err(refusal)?;
+                ledgerline_run::record_payments(&mut home.open()?, &new, Overpaying::Record)
+                    .map_err(refusal)?;
             report_recorded(output, &outcome)
         }
         PaymentsCommand::Add {
@@ -53,6 +55,7 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
             currency,
             date,
             reference,
+            overpay,
         } => {
             let mut ledger = home.open()?;
             PartyId::parse(payee).map_err(|problem| {
@@ -92,8 +95,14 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 period: None,
                 source: "manual".to_string(),
             };
-            let outcome =
-                ledgerline_run::record_payments(&mut ledger, &[payment]).map_err(refusal)?;
+            // Typed by hand: an amount above what is payable is a typo until --overpay says not.
+            let overpaying = if *overpay {
+                Overpaying::Record
+            } else {
+                Overpaying::Refuse
+            };
+            let outcome = ledgerline_run::record_payments(&mut ledger, &[payment], overpaying)
+                .map_err(refusal)?;
             report_recorded(output, &outcome)
         }
         PaymentsCommand::Sepa {
@@ -104,11 +113,14 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
             debtor_bic,
             debtor_name,
         } => {
+            let now = ledgerline_store::utc_timestamp_now();
             let request = ledgerline_run::SepaRequest {
                 period: parse_period(period)?,
-                execution_date: Date::parse(execution_date).map_err(|error| {
-                    refuse(format!("--execution-date: {error}"), "write YYYY-MM-DD")
-                })?,
+                // Today (UTC) when left out: a bank executes it on its next business day.
+                execution_date: Date::parse(execution_date.as_deref().unwrap_or(&now[..10]))
+                    .map_err(|error| {
+                        refuse(format!("--execution-date: {error}"), "write YYYY-MM-DD")
+                    })?,
                 debtor_iban: Iban::parse(debtor_iban).map_err(|problem| {
                     refuse(
                         format!("--debtor-iban: {problem}"),
@@ -120,25 +132,31 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 )?,
                 debtor_name: debtor_name.clone(),
             };
-            let file = ledgerline_run::sepa_file(&home.open()?, &request).map_err(refusal)?;
-            std::fs::write(out, &file.xml).map_err(|error| {
-                refuse(
-                    format!("{}: cannot write: {error}", out.display()),
-                    "choose a writable path",
-                )
-            })?;
+            let file = ledgerline_run::sepa_file_with(&home.open()?, &request, &now, |xml| {
+                std::fs::write(out, xml).map_err(|error| RunError::Refused {
+                    message: format!("{}: cannot write: {error}", out.display()),
+                    hint: "choose a writable path".to_string(),
+                })
+            })
+            .map_err(refusal)?;
             let document = SepaReport {
                 file: out.display().to_string(),
+                message_id: file.message_id,
+                created_at: file.created_at,
+                execution_date: file.execution_date,
                 transfers: file.transfers,
                 total: file.total,
                 left_out: file.left_out,
+                earlier_files: file.earlier_files,
             };
             output.report(&document, |document| {
                 let mut text = format!(
-                    "{}: {} credit transfers, {} EUR in total.\n",
+                    "{}: {} credit transfers, {} EUR in total, to be executed on {} (message id {}).\n",
                     document.file,
                     document.transfers,
-                    document.total.format_fixed(2, RoundingMode::HalfEven)
+                    document.total.format_fixed(2, RoundingMode::HalfEven),
+                    document.execution_date,
+                    document.message_id
                 );
                 if !document.left_out.is_empty() {
                     let _ = writeln!(text, "Left out:");
@@ -154,6 +172,19 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                         );
                     }
                 }
+                if !document.earlier_files.is_empty() {
+                    let earlier: Vec<String> = document
+                        .earlier_files
+                        .iter()
+                        .map(|earlier| format!("{} ({})", earlier.message_id, earlier.created_at))
+                        .collect();
+                    let _ = writeln!(
+                        text,
+                        "warning: SEPA files for {} were written before: {}; if one of them went to the bank, record its payments (ledgerline payments import FILE) before sending this one, or its payees are paid twice",
+                        period,
+                        earlier.join(", ")
+                    );
+                }
                 text
             })?;
             Ok(0)
@@ -164,17 +195,28 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
 #[derive(Serialize)]
 struct SepaReport {
     file: String,
+    message_id: String,
+    created_at: String,
+    execution_date: String,
     transfers: usize,
     total: Decimal,
     left_out: Vec<LeftOut>,
+    earlier_files: Vec<EarlierFile>,
 }
 
 fn report_recorded(output: Output, outcome: &PaymentsRecorded) -> anyhow::Result<u8> {
     output.report(outcome, |outcome| {
-        format!(
+        let mut text = format!(
             "{} payments recorded, {} already recorded.\n",
             outcome.recorded, outcome.already_recorded
-        )
+        );
+        for overpaid in &outcome.overpaid {
+            let _ = writeln!(text, "warning: {overpaid}");
+        }
+        for unchecked in &outcome.unchecked {
+            let _ = writeln!(text, "warning: {unchecked}");
+        }
+        text
     })?;
     Ok(0)
 }
