@@ -193,7 +193,7 @@ fn read(text: &str, file: &str) -> Read {
             read.problem(line, "kind", "empty; write the kind of cost (recording, video, marketing, advance, …)".to_string(), file);
         }
         let amount =
-            Decimal::parse(cell("amount")).map_err(|error| read.problem(line, "amount", format!("\"{}\" {error}", cell("amount")), file)).ok();
+            Decimal::parse(cell("amount")).map_err(|error| read.problem(line, "amount", error.to_string(), file)).ok();
         let currency = Currency::parse(cell("currency")).map_err(|error| read.problem(line, "currency", error.to_string(), file)).ok();
         let release = match cell("release_upc") {
             "" => None,
@@ -351,7 +351,7 @@ pub fn import_costs(ledger: &mut Ledger, text: &str, file: &str) -> Result<Costs
                         "contract {} (version {}) {missing}, so this cost would never be recouped{}; correct the kind if it is misspelt, or write 0 in recoupable_percent to record the label's own cost",
                         contract.id,
                         contract.version,
-                        recoups(contract)
+                        if row.kind == "advance" { String::new() } else { recoups(contract) }
                     ),
                     file,
                 ),

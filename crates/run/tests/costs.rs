@@ -83,6 +83,11 @@ fn a_catalogue_of_bad_costs_files_each_refused_with_its_place_and_nothing_stored
             "2025-03-01,EX-RECOUPMENT,,,video,100,EUR,50%,Video,\n",
             "costs.csv:2:8: recoupable_percent: \"50%\" is not a fraction: write the part recouped as contracts do (1 fully, 0.5 half, 0 not at all)",
         ),
+        // An amount that is not a decimal, named once.
+        (
+            "2025-03-01,EX-RECOUPMENT,,,recording,abc,EUR,,Studio,\n",
+            "costs.csv:2:6: amount: \"abc\" is not a decimal number: unexpected 'a' at character 1",
+        ),
         // A party and a release the ledger does not have.
         (
             "2025-03-01,EX-RECOUPMENT,P-NOBODY,,recording,100,EUR,,Studio,\n",
