@@ -293,6 +293,17 @@ impl MappingFile {
             && !self.detect.forbidden_columns.iter().any(has)
     }
 
+    /// The columns this layout requires that a header row (already normalised) lacks, as the
+    /// layout names them: what keeps a near miss from being recognised.
+    pub fn missing_columns(&self, normalised_header: &[String]) -> Vec<&str> {
+        self.detect
+            .required_columns
+            .iter()
+            .filter(|column| !normalised_header.contains(&normalise_column_name(column)))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Binds the mapping to a header: column names become indices. A mapped column the header
     /// lacks is an error naming it.
     pub fn bind(

@@ -88,8 +88,8 @@ impl DsrSetFacts {
 pub enum ReadError<E> {
     #[error(transparent)]
     Source(#[from] SourceError),
-    #[error("{file}: unknown layout; columns seen on line {line}: {columns}")]
-    UnknownLayout { file: String, line: u64, columns: String, known_sources: Vec<String> },
+    #[error("{file}: unknown layout; columns seen on line {line}: {columns}{}", closest.as_ref().map(|closest| format!("; {closest}")).unwrap_or_default())]
+    UnknownLayout { file: String, line: u64, columns: String, known_sources: Vec<String>, closest: Option<String> },
     #[error("{file}: cannot read: {message}")]
     Io { file: String, message: String },
     #[error(transparent)]
@@ -102,6 +102,9 @@ impl<E> ReadError<E> {
     /// What the user can do about it, when there is something.
     pub fn hint(&self) -> Option<String> {
         match self {
+            ReadError::UnknownLayout { closest: Some(_), .. } => Some(
+                "if it is that layout, the export lacks those columns: export the report again with every column, or describe its layout in a mapping file and import with --mapping FILE (see docs/formats.md)".to_string(),
+            ),
             ReadError::UnknownLayout { known_sources, .. } => Some(format!(
                 "if this is a layout of a known source ({}), name it with --source; otherwise describe it in a mapping file and import with --mapping FILE (see docs/formats.md)",
                 known_sources.join(", ")
@@ -160,7 +163,27 @@ fn unknown_layout<E>(part: &ReportPart, registry: &Registry, unknown: UnknownLay
         line: unknown.line,
         columns: unknown.columns.iter().map(|column| format!("\"{}\"", column.trim())).collect::<Vec<_>>().join(", "),
         known_sources: registry.source_names(),
+        closest: closest_layout(registry, &unknown.columns),
     }
+}
+
+/// The known layout the header misses by the fewest columns, when it has most of that
+/// layout's required columns: `the closest layout, orchard/…/1, lacks "NET SHARE …"`.
+fn closest_layout(registry: &Registry, columns: &[String]) -> Option<String> {
+    let header: Vec<String> = columns.iter().map(|column| crate::mapping::normalise_column_name(column)).collect();
+    let (mapping, missing) = registry
+        .mappings()
+        .iter()
+        .map(|mapping| (mapping, mapping.missing_columns(&header)))
+        .filter(|(mapping, missing)| !missing.is_empty() && missing.len() * 2 <= mapping.detect.required_columns.len())
+        .min_by_key(|(_, missing)| missing.len())?;
+    let names: Vec<String> = missing.iter().map(|name| format!("\"{name}\"")).collect();
+    Some(format!(
+        "the closest known layout, {}, also needs column{} {}",
+        mapping.format_id(),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    ))
 }
 
 /// Reads a recognised part into `sink`.

@@ -165,6 +165,12 @@ fn the_catalogue_of_bad_inputs_is_refused_with_clear_messages_and_nothing_stored
             "unknown.csv: unknown layout; columns seen on line 1: \"When\", \"Where\", \"How much\"",
             None,
         ),
+        (
+            "near-miss.csv",
+            b"STATEMENT PERIOD,SALE COUNTRY,TRANSACTION TYPE,ISRC\n2026-04,JP,Stream,USHHF2200136\n".to_vec(),
+            "near-miss.csv: unknown layout; columns seen on line 1: \"STATEMENT PERIOD\", \"SALE COUNTRY\", \"TRANSACTION TYPE\", \"ISRC\"; the closest known layout, orchard/statement/2, also needs column \"NET SHARE ACCOUNT CURRENCY\"",
+            None,
+        ),
     ];
     for (name, bytes, message, first_diagnostic) in cases {
         let (error, diagnostics) = refusal(&mut home, name, &bytes);
