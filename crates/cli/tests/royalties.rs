@@ -277,7 +277,6 @@ fn a_self_billed_payee_gets_a_numbered_invoice_with_the_reverse_charge_mention()
         vec!["init".into(), "--vat-number".into(), "NL001234567B01".into(), "--country".into(), "NL".into()],
         vec!["catalog".into(), "import".into(), path("catalog/catalog.csv"), path("catalog/parties.csv")],
         vec!["fx".into(), "import".into(), path("fx/fx-rates.csv")],
-        vec!["costs".into(), "import".into(), path("costs/costs.csv")],
     ];
     for step in steps {
         let arguments: Vec<&str> = step.iter().map(String::as_str).collect();
@@ -289,6 +288,8 @@ fn a_self_billed_payee_gets_a_numbered_invoice_with_the_reverse_charge_mention()
     let mut arguments = vec!["contracts", "import"];
     arguments.extend(contracts.iter().map(String::as_str));
     assert!(ledgerline(&home, &arguments).status.success());
+    let costs = ledgerline(&home, &["costs", "import", &path("costs/costs.csv")]);
+    assert!(costs.status.success(), "{}", stderr(&costs));
     let mut reports: Vec<String> = Vec::new();
     for source in std::fs::read_dir(label.join("reports")).unwrap() {
         for file in std::fs::read_dir(source.unwrap().path()).unwrap() {
@@ -312,6 +313,17 @@ fn a_self_billed_payee_gets_a_numbered_invoice_with_the_reverse_charge_mention()
     for expected in ["Self-billing", "SB-000001", "DE123456789", "NL001234567B01", "Reverse charge"] {
         assert!(text.contains(expected), "{expected} in the invoice:\n{text}");
     }
+    // `verify` on the invoice says what it is and which statement it goes with.
+    let verified = json(&ledgerline(&home, &["--json", "verify", invoice]));
+    let statement = files.iter().find(|file| file.ends_with("2026-H1-P020.pdf")).unwrap();
+    let statement = json(&ledgerline(&home, &["--json", "verify", statement]));
+    assert_eq!(statement["result"], "matches", "{statement}");
+    let detail = verified["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("this is a self-billing invoice, not a statement: it goes with the statement whose SHA-256 is ")
+            && detail.contains(statement["sha256"].as_str().unwrap()),
+        "{verified}"
+    );
     // The statement of the same payee verifies; the invoice is not mistaken for it.
     let statement = files.iter().find(|file| file.ends_with("2026-H1-P020.pdf")).unwrap();
     assert!(ledgerline(&home, &["verify", statement]).status.success());

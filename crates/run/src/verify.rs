@@ -62,7 +62,12 @@ pub fn verify_statement_file(ledger: &Ledger, bytes: &[u8]) -> Result<Verificati
     let Some((content, issued_at)) = issued else {
         verification.detail = match &claimed {
             Some(hash) => format!("no statement issued in this ledger has the SHA-256 {hash}"),
-            None => "the file carries no statement SHA-256".to_string(),
+            None => match invoice_statement_hash(bytes) {
+                Some(hash) => format!(
+                    "this is a self-billing invoice, not a statement: it goes with the statement whose SHA-256 is {hash}; verify that statement's file"
+                ),
+                None => "the file carries no statement SHA-256".to_string(),
+            },
         };
         return Ok(verification);
     };
@@ -89,4 +94,12 @@ pub fn verify_statement_file(ledger: &Ledger, bytes: &[u8]) -> Result<Verificati
         ),
     };
     Ok(verification)
+}
+
+/// The SHA-256 of the statement a self-billing invoice PDF names in its document information.
+fn invoice_statement_hash(bytes: &[u8]) -> Option<String> {
+    let marker = format!("{}:", ledgerline_render::INVOICE_STATEMENT_MARKER);
+    let at = bytes.windows(marker.len()).position(|window| window == marker.as_bytes())? + marker.len();
+    let hash: String = bytes[at..].iter().take(64).map(|byte| char::from(*byte)).collect();
+    (hash.len() == 64 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())).then_some(hash)
 }
