@@ -846,6 +846,14 @@ fn the_label_uploads_a_report_resolves_an_identifier_runs_and_closes_a_period() 
         let dashboard = send(&router, get("/label", Some(&session))).await;
         assert_eq!(dashboard.status, StatusCode::OK);
         assert!(dashboard.text().contains("Receipts by month and source"));
+        // One receipts chart per currency reported in (the demo label's reports come in
+        // several), never one currency standing for all.
+        for currency in ["EUR", "USD"] {
+            assert!(
+                dashboard.text().contains(&format!("Net receipts by month in {currency}, all sources")),
+                "a {currency} chart"
+            );
+        }
 
         // Upload the same report: already imported, nothing changes.
         let (content_type, body) = multipart(&csrf, &file_name, &original);

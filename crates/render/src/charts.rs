@@ -51,7 +51,7 @@ pub enum Shape {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chart {
     /// Used for element ids (`chart-month`).
-    pub id: &'static str,
+    pub id: String,
     pub title: String,
     /// What the chart shows, in words, for screen readers.
     pub description: String,
@@ -217,7 +217,7 @@ fn month_chart(currency: &str, breakdown: &Breakdown) -> Chart {
 
 /// Vertical bars by month (`keys[0]` is `YYYY-MM`; rows with an empty key are drawn last as
 /// "Other"), as used for a statement's earnings by month of sale.
-pub fn month_bars(id: &'static str, title: &str, currency: &str, breakdown: &Breakdown) -> Chart {
+pub fn month_bars(id: &str, title: &str, currency: &str, breakdown: &Breakdown) -> Chart {
     // Months in order; lines without a month of sale (costs of net-profit deals) last.
     let mut rows: Vec<BreakdownRow> = breakdown.rows.iter().filter(|row| !row.keys[0].is_empty()).cloned().collect();
     rows.extend(breakdown.rows.iter().filter(|row| row.keys[0].is_empty()).cloned());
@@ -260,12 +260,12 @@ pub fn month_bars(id: &'static str, title: &str, currency: &str, breakdown: &Bre
         }
     }
     shapes.push(Shape::Line { x1: left, y1: zero, x2: right, y2: zero, stroke: MUTED });
-    Chart { id, title, description, width: WIDTH, height, shapes }
+    Chart { id: id.to_string(), title, description, width: WIDTH, height, shapes }
 }
 
 /// Horizontal bars, one per row (`keys[0]` names it); with `top_n` rows before a last "rest"
 /// row drawn in a lighter colour (`usize::MAX`: no rest row).
-pub fn horizontal_bars(id: &'static str, title: &str, currency: &str, rows: &[BreakdownRow], top_n: usize) -> Chart {
+pub fn horizontal_bars(id: &str, title: &str, currency: &str, rows: &[BreakdownRow], top_n: usize) -> Chart {
     let row_height = 20;
     let top = 30;
     let (label_right, value_right) = (150, WIDTH - 4);
@@ -298,7 +298,7 @@ pub fn horizontal_bars(id: &'static str, title: &str, currency: &str, rows: &[Br
         shapes.push(Shape::Text { x: value_right, y: y + 14, size: 11, anchor: Anchor::End, bold: false, fill: INK, text: money(row.amount) });
     }
     shapes.push(Shape::Line { x1: zero, y1: top, x2: zero, y2: top + row_height * rows.len().max(1) as i32, stroke: MUTED });
-    Chart { id, title: title.to_string(), description, width: WIDTH, height, shapes }
+    Chart { id: id.to_string(), title: title.to_string(), description, width: WIDTH, height, shapes }
 }
 
 #[cfg(test)]

@@ -428,7 +428,7 @@ pub fn decay_chart(
         lines.iter().map(|line| format!("{} slope {:.4} a month", line.label, line.slope)).collect::<Vec<_>>().join("; ")
     );
     Chart {
-        id,
+        id: id.to_string(),
         title: title.to_string(),
         description,
         width: FIT_WIDTH,

@@ -43,7 +43,8 @@ pub async fn dashboard(
             .entry((row.month.clone(), row.currency))
             .or_default() += row.net;
     }
-    let chart = receipts_chart(&by_month);
+    let currencies: std::collections::BTreeSet<Currency> = by_month.keys().map(|(_, currency)| *currency).collect();
+    let charts: Vec<String> = currencies.iter().map(|currency| receipts_chart(&by_month, *currency)).collect();
     // Newest month first; sources and currencies in order within a month.
     let mut newest_first: Vec<&data::MonthSource> = figures.receipts.iter().collect();
     newest_first.sort_by(|a, b| {
@@ -63,7 +64,9 @@ pub async fn dashboard(
             div class="card" { h2 { "Reports" } p class="figure" { (figures.imports) } p { a href="/label/imports" { "imports" } } }
         }
         h2 { "Receipts by month" }
-        figure { (crate::pages::trusted(chart)) figcaption { "Net receipts by month, all sources, as reported (before conversion)." } }
+        @for (chart, currency) in charts.iter().zip(&currencies) {
+            figure { (crate::pages::trusted(chart.clone())) figcaption { "Net receipts by month in " (currency.code()) ", all sources, as reported (before conversion)." } }
+        }
         h2 { "Receipts by month and source" }
         table {
             thead { tr { th scope="col" { "Month" } th scope="col" { "Source" } th scope="col" class="num" { "Lines" } th scope="col" class="num" { "Net" } } }
@@ -77,20 +80,10 @@ pub async fn dashboard(
     Ok(layout(&app, "Dashboard", Some(&principal), body).into_response())
 }
 
-/// Bars of net receipts by month in the currency most money came in (the shared chart code
-/// draws them; amounts in other currencies are in the table below).
-fn receipts_chart(by_month: &BTreeMap<(String, Currency), Decimal>) -> String {
-    let mut per_currency: BTreeMap<Currency, Decimal> = BTreeMap::new();
-    for ((_, currency), amount) in by_month {
-        *per_currency.entry(*currency).or_default() += *amount;
-    }
-    let Some(main) = per_currency
-        .iter()
-        .max_by_key(|(_, amount)| **amount)
-        .map(|(currency, _)| *currency)
-    else {
-        return String::new();
-    };
+/// Bars of net receipts by month in one currency, as reported (the shared chart code draws
+/// it, so it looks like the statements' charts). One chart per currency: amounts in different
+/// currencies are not added or compared.
+fn receipts_chart(by_month: &BTreeMap<(String, Currency), Decimal>, main: Currency) -> String {
     let rows: Vec<ledgerline_render::BreakdownRow> = by_month
         .iter()
         .filter(|((_, currency), _)| *currency == main)
@@ -119,7 +112,7 @@ fn receipts_chart(by_month: &BTreeMap<(String, Currency), Decimal>) -> String {
         },
     };
     ledgerline_render::charts::month_bars(
-        "chart-receipts",
+        &format!("chart-receipts-{}", main.code()),
         &format!("Net receipts by month, {}", main.code()),
         main.code(),
         &breakdown,
