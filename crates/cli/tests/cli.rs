@@ -43,6 +43,34 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
+fn a_day_or_a_misspelt_period_is_refused_with_the_forms_accepted() {
+    let home = tempfile::tempdir().unwrap();
+    let forms = "write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)";
+    let day = ledgerline(home.path(), &["run", "2026-01-01"]);
+    assert_eq!(day.status.code(), Some(1));
+    assert_eq!(
+        stderr(&day),
+        format!(
+            "error: period \"2026-01-01\" is a day, not a period (the day lies in 2026-01, 2026-Q1, 2026-H1 and 2026); {forms}\n\
+             hint: statements cover whole months: give the month 2026-01, or 2026-Q1, 2026-H1 or 2026\n"
+        )
+    );
+    let year_last = ledgerline(home.path(), &["run", "H1-2026"]);
+    assert_eq!(year_last.status.code(), Some(1));
+    assert!(stderr(&year_last).contains("error: period \"H1-2026\": the year comes first: 2026-H1;"), "{}", stderr(&year_last));
+    assert!(stderr(&year_last).contains("hint: write 2026-H1"), "{}", stderr(&year_last));
+    for (text, problem) in [
+        ("2026-13", "period \"2026-13\": month must be 01 to 12"),
+        ("2026-Q5", "period \"2026-Q5\": quarter must be Q1 to Q4"),
+        ("", "period is empty"),
+    ] {
+        let output = ledgerline(home.path(), &["run", text]);
+        assert_eq!(output.status.code(), Some(1), "{text:?}");
+        assert!(stderr(&output).starts_with(&format!("error: {problem}; {forms}\n")), "{text:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
 fn init_creates_a_home_once() {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("label");

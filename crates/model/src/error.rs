@@ -8,7 +8,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::period::Month;
+use crate::period::{Month, Period};
 
 /// Longest part of a rejected text quoted in an error message; a broken report
 /// can put a whole line into one cell, and an error must stay readable.
@@ -194,7 +194,9 @@ impl CalendarItem {
 
     fn accepted_forms(self) -> &'static str {
         match self {
-            CalendarItem::Period => "write a period as 2026-07, 2026-Q3, 2026-H1 or 2026",
+            CalendarItem::Period => {
+                "write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)"
+            }
             CalendarItem::Month => "write a month as 2026-07",
             CalendarItem::Date => "write a date as 2026-07-31",
         }
@@ -210,10 +212,21 @@ pub enum CalendarProblem {
     MissingHyphenAfterYear,
     MonthOutOfRange,
     MissingHyphenAfterMonth,
-    DayOutOfRange { month: Month },
+    DayOutOfRange {
+        month: Month,
+    },
     QuarterOutOfRange,
     HalfOutOfRange,
     UnrecognisedPartAfterYear,
+    /// A whole date (`2026-01-01`) where a period or month is read: `month` is the month the
+    /// day lies in.
+    DayGiven {
+        month: Month,
+    },
+    /// The year written last (`H1-2026`, `07-2026`): `period` is what was meant.
+    YearLast {
+        period: Period,
+    },
 }
 
 impl fmt::Display for CalendarProblem {
@@ -245,6 +258,15 @@ impl fmt::Display for CalendarProblem {
             CalendarProblem::HalfOutOfRange => formatter.write_str("half must be H1 or H2"),
             CalendarProblem::UnrecognisedPartAfterYear => formatter
                 .write_str("after the year comes a month (07), a quarter (Q3) or a half (H1)"),
+            CalendarProblem::DayGiven { month } => {
+                write!(
+                    formatter,
+                    "is a day of {month}, not a month or longer period"
+                )
+            }
+            CalendarProblem::YearLast { period } => {
+                write!(formatter, "the year comes first: {period}")
+            }
         }
     }
 }
@@ -287,6 +309,17 @@ impl fmt::Display for PeriodError {
         let forms = self.item.accepted_forms();
         match self.problem {
             CalendarProblem::Empty => write!(formatter, "{noun} is empty; {forms}"),
+            CalendarProblem::DayGiven { month } => match self.item {
+                CalendarItem::Period => write!(
+                    formatter,
+                    "period \"{}\" is a day, not a period (the day lies in {month}, {}, {} and {}); {forms}",
+                    self.text,
+                    month.quarter(),
+                    month.half(),
+                    month.year()
+                ),
+                _ => write!(formatter, "{noun} \"{}\" is a day, not a {noun}; {forms}", self.text),
+            },
             problem => write!(formatter, "{noun} \"{}\": {problem}; {forms}", self.text),
         }
     }

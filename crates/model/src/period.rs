@@ -49,11 +49,22 @@ impl Month {
     pub fn parse(text: &str) -> Result<Month, PeriodError> {
         let trimmed = text.trim();
         let fail = |problem| PeriodError::new(CalendarItem::Month, trimmed, problem);
-        let (year, after_year) = read_year(trimmed.as_bytes()).map_err(fail)?;
+        let (year, after_year) = match read_year(trimmed.as_bytes()) {
+            Ok(read) => read,
+            Err(problem) => {
+                return Err(fail(match year_last(trimmed) {
+                    Some(period @ Period::Month(_)) => CalendarProblem::YearLast { period },
+                    _ => problem,
+                }))
+            }
+        };
         let month_field = match after_year.split_first() {
             Some((b'-', month_field)) => month_field,
             _ => return Err(fail(CalendarProblem::MissingHyphenAfterYear)),
         };
+        if let Some(month) = day_of(year, month_field) {
+            return Err(fail(CalendarProblem::DayGiven { month }));
+        }
         let month = read_month_number(month_field).map_err(fail)?;
         Ok(Month { year, month })
     }
@@ -453,7 +464,15 @@ impl Period {
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
         let trimmed = text.trim();
         let fail = |problem| PeriodError::new(CalendarItem::Period, trimmed, problem);
-        let (year, after_year) = read_year(trimmed.as_bytes()).map_err(fail)?;
+        let (year, after_year) = match read_year(trimmed.as_bytes()) {
+            Ok(read) => read,
+            Err(problem) => {
+                return Err(fail(match year_last(trimmed) {
+                    Some(period) => CalendarProblem::YearLast { period },
+                    None => problem,
+                }))
+            }
+        };
         let part = match after_year.split_first() {
             None => return Ok(Period::Year(Year { year })),
             Some((b'-', part)) => part,
@@ -471,6 +490,9 @@ impl Period {
             })),
             [b'H' | b'h', ..] => Err(fail(CalendarProblem::HalfOutOfRange)),
             [b'0'..=b'9', ..] => {
+                if let Some(month) = day_of(year, part) {
+                    return Err(fail(CalendarProblem::DayGiven { month }));
+                }
                 let month = read_month_number(part).map_err(fail)?;
                 Ok(Period::Month(Month { year, month }))
             }
@@ -633,6 +655,32 @@ fn read_year(bytes: &[u8]) -> Result<(i32, &[u8]), CalendarProblem> {
     Ok((year, rest))
 }
 
+/// The month of a day written where a month or period was expected: `field` is what follows
+/// the year and its hyphen, `MM-DD` (`01-01` of `2026-01-01`; the day need not exist, a
+/// date is meant either way).
+fn day_of(year: i32, field: &[u8]) -> Option<Month> {
+    let [month_tens, month_units, b'-', day_tens, day_units] = field else {
+        return None;
+    };
+    let month = read_month_number(&[*month_tens, *month_units]).ok()?;
+    read_two_digits(&[*day_tens, *day_units])?;
+    Some(Month { year, month })
+}
+
+/// The period meant by a text with the year last (`H1-2026`, `q3-2026`, `07-2026`), if it is
+/// one once the year is put first.
+fn year_last(text: &str) -> Option<Period> {
+    let (part, year) = text.rsplit_once('-')?;
+    if year.len() != 4
+        || !year.bytes().all(|byte| byte.is_ascii_digit())
+        || part.is_empty()
+        || part.contains('-')
+    {
+        return None;
+    }
+    Period::parse(&format!("{year}-{part}")).ok()
+}
+
 /// Reads a month field, which must be exactly two digits, 01 to 12.
 fn read_month_number(field: &[u8]) -> Result<u8, CalendarProblem> {
     read_two_digits(field)
@@ -717,7 +765,8 @@ mod tests {
         }
     }
 
-    const PERIOD_FORMS: &str = "write a period as 2026-07, 2026-Q3, 2026-H1 or 2026";
+    const PERIOD_FORMS: &str =
+        "write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)";
 
     // ---------------------------------------------------------------- Month
 
@@ -795,6 +844,18 @@ mod tests {
             "month \"2026-Q3\": month must be 01 to 12; write a month as 2026-07"
         );
         assert_eq!(month_error(""), "month is empty; write a month as 2026-07");
+        assert_eq!(
+            month_error("2026-07-31"),
+            "month \"2026-07-31\" is a day, not a month; write a month as 2026-07"
+        );
+        assert_eq!(
+            month_error("07-2026"),
+            "month \"07-2026\": the year comes first: 2026-07; write a month as 2026-07"
+        );
+        assert_eq!(
+            month_error("Q3-2026"),
+            "month \"Q3-2026\": year must be 4 digits; write a month as 2026-07"
+        );
         assert_eq!(
             Month::new(2026, 0).map_err(|error| error.to_string()),
             Err("month \"2026-00\": month must be 01 to 12; write a month as 2026-07".to_owned())
@@ -1119,7 +1180,11 @@ mod tests {
             ("2026Q3", "expected a hyphen after the year"),
             ("26-07", "year must be 4 digits"),
             ("20260", "year must be 4 digits"),
-            ("Q3-2026", "year must be 4 digits"),
+            ("Q3-2026", "the year comes first: 2026-Q3"),
+            ("h1-2026", "the year comes first: 2026-H1"),
+            ("07-2026", "the year comes first: 2026-07"),
+            ("H3-2026", "year must be 4 digits"),
+            ("2026-13-01", "month must be 01 to 12"),
             ("July 2026", "year must be 4 digits"),
             ("1899", "year must be 1900 to 2999"),
             ("3000-Q1", "year must be 1900 to 2999"),
@@ -1134,7 +1199,17 @@ mod tests {
         }
         assert_eq!(
             period_error("2026-13"),
-            "period \"2026-13\": month must be 01 to 12; write a period as 2026-07, 2026-Q3, 2026-H1 or 2026"
+            "period \"2026-13\": month must be 01 to 12; write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)"
+        );
+        assert_eq!(
+            period_error("2026-01-01"),
+            format!("period \"2026-01-01\" is a day, not a period (the day lies in 2026-01, 2026-Q1, 2026-H1 and 2026); {PERIOD_FORMS}")
+        );
+        assert_eq!(
+            Period::parse("2026-08-31").map_err(|error| error.problem()),
+            Err(CalendarProblem::DayGiven {
+                month: month("2026-08")
+            })
         );
         assert_eq!(period_error(""), format!("period is empty; {PERIOD_FORMS}"));
         assert_eq!(

@@ -557,7 +557,7 @@ fn read_period(field: &Field, value: &str, problems: &mut Problems) -> Option<Op
                 Column::Period,
                 value,
                 format!(
-                    "\"{}\" is not a period: {}; write a period as 2026-07, 2026-Q3, 2026-H1 or 2026",
+                    "\"{}\" is not a period: {}; write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)",
                     excerpt(value),
                     error.problem()
                 ),

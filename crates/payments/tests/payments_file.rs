@@ -193,7 +193,7 @@ fn catalogue() -> Vec<(&'static str, String, Vec<&'static str>)> {
         (
             "period that does not exist",
             row("2026-07-15,P001,12.50,EUR,,2026-Q5\n"),
-            vec!["payments.csv:2:28: period: \"2026-Q5\" is not a period: quarter must be Q1 to Q4; write a period as 2026-07, 2026-Q3, 2026-H1 or 2026"],
+            vec!["payments.csv:2:28: period: \"2026-Q5\" is not a period: quarter must be Q1 to Q4; write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)"],
         ),
         (
             "reference too long",
@@ -271,7 +271,7 @@ fn every_problem_of_a_file_is_reported_in_order_and_nothing_is_returned() {
             "payments.csv:3:19: currency: \"50\" is not an ISO 4217 currency code; write a code such as EUR, USD or GBP",
             "payments.csv:3:27: too many values: this row has 7 but the header names 6 columns",
             "payments.csv:4:21: currency: \"XXX\" is not an ISO 4217 currency code; write a code such as EUR, USD or GBP",
-            "payments.csv:4:26: period: \"2026-H3\" is not a period: half must be H1 or H2; write a period as 2026-07, 2026-Q3, 2026-H1 or 2026",
+            "payments.csv:4:26: period: \"2026-H3\" is not a period: half must be H1 or H2; write a period as a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)",
         ]
     );
 }

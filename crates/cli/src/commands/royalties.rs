@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use ledgerline_engine::{Conservation, PeriodResult, Summary};
-use ledgerline_model::Period;
+use ledgerline_model::{CalendarProblem, Period};
 use ledgerline_money::{Decimal, RoundingMode};
 use ledgerline_run::{CloseOptions, Closed, Draft, RunError};
 use serde::Serialize;
@@ -20,7 +20,16 @@ pub fn refusal(error: RunError) -> anyhow::Error {
 }
 
 pub fn parse_period(text: &str) -> anyhow::Result<Period> {
-    Period::parse(text).map_err(|error| refuse(error.to_string(), "write a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)"))
+    Period::parse(text).map_err(|error| {
+        let hint = match error.problem() {
+            CalendarProblem::DayGiven { month } => {
+                format!("statements cover whole months: give the month {month}, or {}, {} or {}", month.quarter(), month.half(), month.year())
+            }
+            CalendarProblem::YearLast { period } => format!("write {period}"),
+            _ => "write a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)".to_string(),
+        };
+        refuse(error.to_string(), hint)
+    })
 }
 
 /// The `run --json` and `close --json` document (docs/json.md).
