@@ -171,6 +171,10 @@ pub struct ImportArgs {
     /// Import the good rows of a file with bad rows; the rejected rows are kept with reasons.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// Import a report whose layout, line count, sale days and totals are exactly those of a
+    /// report imported before (refused otherwise, as the same report saved again).
+    #[arg(long)]
+    pub allow_same_totals: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,6 +41,8 @@ pub enum ImportError {
     ReportAlreadyImported { file: String, part: String, import_id: i64, imported_as: String },
     #[error("{file}: refused, nothing imported: {first} and {second} are the same report (the same bytes); it would be counted twice")]
     SameReportTwice { file: String, first: String, second: String },
+    #[error("{file}: refused, nothing imported: it has the same lines and totals as import #{import_id} ({imported_as}): {what}; it is most likely the same report saved again (re-encoded or re-exported), and its money would be counted twice")]
+    SameTotals { file: String, import_id: i64, imported_as: String, what: String },
     #[error("{message}")]
     Alias { message: String },
     #[error("{file}: refused, nothing imported: {}", conflicts.join("; "))]
@@ -80,6 +82,9 @@ impl ImportError {
                 Some("the report's own totals disagree with its lines; ask the sender for a corrected report".to_string())
             }
             ImportError::UnknownSource { .. } => Some("leave out --source to detect the layout".to_string()),
+            ImportError::SameTotals { .. } => Some(
+                "if it really is another report (two reports can agree to the last digit, rarely), import it with --allow-same-totals".to_string(),
+            ),
             ImportError::ReportSet { reason, .. } if !reason.ends_with("import the file again") => Some(
                 "a DSR report is imported once and its files must agree; a corrected report comes under a new MessageId, ask the sender for one".to_string(),
             ),

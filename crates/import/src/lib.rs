@@ -47,6 +47,10 @@ pub struct ImportOptions {
     pub mapping: Option<std::path::PathBuf>,
     /// `--skip-bad-rows`: import the good rows, record the rejected ones.
     pub skip_bad_rows: bool,
+    /// `--allow-same-totals`: import a report whose layout, line count, sale days and totals
+    /// per currency are exactly those of a report imported before (otherwise refused as the
+    /// same report saved again).
+    pub allow_same_totals: bool,
     /// Told how far the reading of each part has got, for a progress bar.
     pub progress: Option<ledgerline_formats::source::ProgressHook>,
 }
@@ -856,6 +860,11 @@ pub fn import_file(
     }
     // A file of a multi-file DSR report must fit the files of it already imported.
     let report_sets = report_set::check(ledger, label, &summaries)?;
+    if !options.allow_same_totals {
+        if let Some(error) = same_totals_as_earlier(ledger, label, &summaries, matched + unmatched)? {
+            return Err(error);
+        }
+    }
     let lake_path = staged.publish()?;
     let record = ImportRecord {
         content_sha256: &content_sha256,
@@ -915,6 +924,86 @@ pub fn import_file(
         report_set: set_statuses.first().cloned(),
         report_sets: set_statuses,
     })
+}
+
+/// A report saved again (re-encoded as UTF-8, re-exported by a spreadsheet, another
+/// delimiter) has other bytes, so no hash knows it; but its lines are the same. An import whose
+/// layout, line count, first and last sale days and totals per currency (lines, units, gross,
+/// net, exact) are all those of an earlier import is taken for it, and refused. Empty reports
+/// are left alone: every report without sales agrees with every other. So are DDEX DSR reports,
+/// which say which report they are (sender and MessageId, checked by `report_set`): the files
+/// of one multi-file report may well agree in their totals.
+fn same_totals_as_earlier(
+    ledger: &Ledger,
+    label: &str,
+    summaries: &[PartSummary],
+    lines: u64,
+) -> Result<Option<ImportError>, ImportError> {
+    let Some(format) = summaries.first().map(|summary| &summary.format) else {
+        return Ok(None);
+    };
+    if lines == 0 || summaries.iter().any(|summary| summary.file_of_set.is_some()) {
+        return Ok(None);
+    }
+    let day = |pick: fn(&PartSummary) -> Option<ledgerline_model::Date>, first: bool| {
+        let days = summaries.iter().filter_map(pick);
+        if first { days.min() } else { days.max() }.map(|day| day.to_string())
+    };
+    let first_day = day(|summary| summary.summary.first_sale_day, true);
+    let last_day = day(|summary| summary.summary.last_sale_day, false);
+    let totals = combined_totals(summaries);
+    let connection = ledger.connection();
+    let mut candidates = connection.prepare(
+        "SELECT id, file_name FROM imports
+         WHERE source = ?1 AND layout = ?2 AND line_count = ?3 AND first_sale_day IS ?4 AND last_sale_day IS ?5
+         ORDER BY id",
+    )?;
+    let candidates = candidates
+        .query_map(
+            params![format.source, format.layout, lines as i64, first_day, last_day],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stored_totals = connection
+        .prepare("SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency")?;
+    for (import_id, imported_as) in candidates {
+        let stored = stored_totals
+            .query_map([import_id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let same = stored.len() == totals.len()
+            && stored.iter().zip(&totals).all(|((currency, count, units, gross, net), (ours, mine))| {
+                currency == ours.code()
+                    && *count as u64 == mine.lines
+                    && *units == mine.units
+                    && Decimal::parse(gross).is_ok_and(|gross| gross == mine.gross)
+                    && Decimal::parse(net).is_ok_and(|net| net == mine.net)
+            });
+        if same {
+            let net: Vec<String> = totals
+                .iter()
+                .map(|(currency, totals)| format!("{} {currency}", totals.net))
+                .collect();
+            let days = match (&first_day, &last_day) {
+                (Some(first), Some(last)) => format!(", sales from {first} to {last}"),
+                _ => String::new(),
+            };
+            return Ok(Some(ImportError::SameTotals {
+                file: label.to_string(),
+                import_id,
+                imported_as,
+                what: format!("{lines} lines of {}/{}{days}, net {}", format.source, format.layout, net.join(", ")),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 fn combined_totals(summaries: &[PartSummary]) -> BTreeMap<Currency, Totals> {

@@ -501,3 +501,38 @@ fn a_report_without_rows_is_recorded_with_a_warning() {
     let again = home.import_text("no-sales-copy.tsv", header).unwrap();
     assert_eq!((again.status, again.import_id), (ImportStatus::AlreadyImported, import.import_id));
 }
+
+/// A report saved again (here re-encoded as UTF-16 with CRLF line ends, as a spreadsheet
+/// would) has other bytes, so no hash knows it; its lines and totals are those of the import
+/// before, exactly: refused, naming it, nothing stored. `allow_same_totals` imports it all the
+/// same; a report that differs in one amount is another report.
+#[test]
+fn a_report_saved_again_is_refused_by_its_totals() {
+    let header = "Date Inserted\tReporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage\tSource Type\tCountry of Sale\tSongwriter Royalties Withheld (USD)\tEarnings (USD)\tRecoup (USD)\n";
+    let row = |amount: &str| format!("2026-02-14\t2026-02-01\t2026-01\tDeezer\tA\tT\tUSFEG1500041\t014549210301\t5\t100\tStreaming\tUS\t0\t{amount}\t0\n");
+    let text = format!("{header}{}{}", row("1.25"), row("0.004"));
+    let mut home = Home::new();
+    let first = home.import_text("report.tsv", &text).unwrap();
+    let resaved: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.replace('\n', "\r\n").encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let path = home.write("report (resaved).tsv", &resaved);
+    let error = home.import(&path, &ImportOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "report (resaved).tsv: refused, nothing imported: it has the same lines and totals as import #{} (report.tsv): 2 lines of distrokid/bank-details, sales from 2026-01-01 to 2026-01-31, net 1.254 USD; it is most likely the same report saved again (re-encoded or re-exported), and its money would be counted twice",
+            first.import_id
+        )
+    );
+    assert!(error.hint().unwrap().contains("--allow-same-totals"));
+    assert_eq!(home.imports_stored(), 1);
+    let other = format!("{header}{}{}", row("1.25"), row("0.005"));
+    assert_eq!(home.import_text("other.tsv", &other).unwrap().status, ImportStatus::Imported);
+    let allowed = home
+        .import(&path, &ImportOptions { allow_same_totals: true, ..Default::default() })
+        .unwrap();
+    assert_eq!(allowed.status, ImportStatus::Imported);
+    assert_eq!(home.imports_stored(), 3);
+}

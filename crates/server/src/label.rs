@@ -274,6 +274,7 @@ pub fn import_received(app: &AppState, path: &std::path::Path) -> Result<FileImp
         source: None,
         mapping: None,
         skip_bad_rows: false,
+        allow_same_totals: false,
         progress: None,
     };
     match ledgerline_import::import_file(&mut ledger, &lake_root, path, &name, &options, &catalog) {

@@ -137,6 +137,7 @@ pub fn run(cli: &Cli, arguments: &ImportArgs, output: Output) -> anyhow::Result<
         source: arguments.source.clone(),
         mapping: arguments.mapping.clone(),
         skip_bad_rows: arguments.skip_bad_rows,
+        allow_same_totals: arguments.allow_same_totals,
         progress: None,
     };
     let report = import_files(&Home::new(&cli.home), &arguments.files, &options, output)?;
