@@ -245,6 +245,19 @@ pub(crate) fn explanation(statement: &Statement) -> Vec<String> {
             money(amount),
             statement.rounding
         ));
+        // A net-profit deal at a loss: the loss is not in the payee's balance (nothing is owed
+        // for it), but it comes off later profits, so the statement says how much.
+        let carried: Decimal = lines
+            .iter()
+            .filter(|line| line.usage == "loss" && line.title.starts_with("Loss carried forward"))
+            .map(|line| line.amount)
+            .sum();
+        if carried.is_positive() {
+            text.push_str(&format!(
+                " The costs exceeded the receipts: your share of the loss, {currency} {}, is carried forward, not charged to you, and comes off later profits under this contract before you earn from it again.",
+                money(carried)
+            ));
+        }
         paragraphs.push(text);
     }
     if statement.contracts.is_empty() {

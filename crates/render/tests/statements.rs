@@ -165,3 +165,30 @@ fn a_payee_paid_in_another_currency_sees_the_converted_payable() {
     let figures = figures_from(csv.as_bytes(), Format::Csv).unwrap();
     assert_eq!(figures.summary["payable"], statement.summary.payable);
 }
+
+/// A contract at a loss carried forward: the statement says the payee's share of it and that
+/// it comes off later profits (the loss is not in the balance, so no table shows it).
+#[test]
+fn a_loss_carried_forward_is_explained() {
+    let mut statement = common::fixture();
+    let first = statement.earnings[0].clone();
+    let mut cost = first.clone();
+    cost.usage = "cost".to_string();
+    cost.title = "recording: studio (2026-01-10)".to_string();
+    cost.amount = common::d("-1234.5");
+    let mut carried = first.clone();
+    carried.usage = "loss".to_string();
+    carried.title = "Loss carried forward to later periods".to_string();
+    carried.amount = common::d("1234.5");
+    statement.earnings.push(cost);
+    statement.earnings.push(carried);
+    let html = render_html(&statement).unwrap();
+    assert!(
+        html.contains(&format!(
+            "The costs exceeded the receipts: your share of the loss, {} 1,234.50, is carried forward, not charged to you, and comes off later profits under this contract before you earn from it again.",
+            statement.currency
+        )),
+        "the loss explained"
+    );
+    assert!(!render_html(&common::fixture()).unwrap().contains("The costs exceeded the receipts"));
+}
