@@ -87,15 +87,27 @@ fn group(
     key_of: impl Fn(&ledgerline_engine::EarningLine) -> Vec<String>,
     order: impl Fn(&mut Vec<BreakdownRow>),
 ) -> Result<Breakdown, RenderError> {
-    let mut groups: BTreeMap<Vec<String>, BreakdownRow> = BTreeMap::new();
+    // Keys are grouped without regard to case (sources write `Tidal` and `TIDAL`, and the
+    // contracts match services that way too); a group is shown under the spelling most of its
+    // lines carry, the first in order on a tie.
+    let mut groups: BTreeMap<Vec<String>, (BreakdownRow, BTreeMap<Vec<String>, usize>)> = BTreeMap::new();
     let mut total = BreakdownRow { keys: vec!["Total".to_string()], ..BreakdownRow::default() };
     for line in &statement.earnings {
         let key = key_of(line);
-        let row = groups.entry(key.clone()).or_insert_with(|| BreakdownRow { keys: key, ..BreakdownRow::default() });
+        let folded: Vec<String> = key.iter().map(|part| part.to_lowercase()).collect();
+        let (row, spellings) = groups.entry(folded).or_default();
+        *spellings.entry(key).or_default() += 1;
         row.add(line.units, line.receipts, line.deductions, line.amount);
         total.add(line.units, line.receipts, line.deductions, line.amount);
     }
-    let mut rows: Vec<BreakdownRow> = groups.into_values().collect();
+    let mut rows: Vec<BreakdownRow> = groups
+        .into_values()
+        .map(|(mut row, spellings)| {
+            let most = spellings.values().copied().max().unwrap_or(0);
+            row.keys = spellings.into_iter().find(|(_, count)| *count == most).map(|(key, _)| key).unwrap_or_default();
+            row
+        })
+        .collect();
     order(&mut rows);
     let summed: Decimal = rows.iter().map(|row| row.amount).sum();
     if summed != statement.summary.earnings || total.amount != statement.summary.earnings {

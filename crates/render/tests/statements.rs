@@ -192,3 +192,21 @@ fn a_loss_carried_forward_is_explained() {
     );
     assert!(!render_html(&common::fixture()).unwrap().contains("The costs exceeded the receipts"));
 }
+
+/// Sources spell one service differently (`Tidal`, `TIDAL`): the breakdown shows it once,
+/// under the spelling most of its lines carry, and still adds up.
+#[test]
+fn a_service_spelt_two_ways_is_one_row() {
+    let mut statement = common::fixture();
+    let service = statement.earnings[0].service.clone();
+    let same: Vec<usize> = (0..statement.earnings.len()).filter(|index| statement.earnings[*index].service == service).collect();
+    assert!(same.len() >= 3, "the fixture has several lines of {service}");
+    statement.earnings[same[0]].service = service.to_uppercase();
+    assert_ne!(service, service.to_uppercase());
+    let by_service = breakdowns(&statement).unwrap().into_iter().find(|b| b.id == "service").unwrap();
+    let rows: Vec<_> = by_service.rows.iter().filter(|row| row.keys[0].eq_ignore_ascii_case(&service)).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].keys[0], service);
+    assert_eq!(rows[0].lines, same.len());
+    assert_eq!(by_service.rows.iter().map(|row| row.amount).sum::<Decimal>(), statement.summary.earnings);
+}
