@@ -71,6 +71,20 @@ fn a_day_or_a_misspelt_period_is_refused_with_the_forms_accepted() {
 }
 
 #[test]
+fn explain_without_a_period_on_a_home_with_nothing_closed_asks_for_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("label");
+    assert!(ledgerline(&home, &["init", "--currency", "EUR"]).status.success());
+    let output = ledgerline(&home, &["explain", "--payee", "P001"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: no period given, and none is closed to explain by default\n\
+         hint: give the period with --period, such as --period 2026-H1: a period not closed is explained from its draft\n"
+    );
+}
+
+#[test]
 fn init_creates_a_home_once() {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("label");

@@ -66,7 +66,14 @@ fn the_demo_closes_a_period_whose_figures_are_conserved_and_add_up() {
         let again = ledgerline(&home, &arguments);
         assert_eq!(again.status.code(), Some(1), "{arguments:?}");
         assert!(stderr(&again).contains("2026-H1 is closed") || stderr(&again).contains("ends before 2026-H1"), "{}", stderr(&again));
+        assert!(!stderr(&again).contains("see docs/royalties.md"), "a specific hint: {}", stderr(&again));
     }
+    let before = ledgerline(&home, &["run", "2026-Q1"]);
+    assert_eq!(
+        stderr(&before),
+        "error: 2026-Q1 ends before 2026-H1, which is closed: a period is run after the last closed one\n\
+         hint: run a period after 2026-H1, such as `ledgerline run 2026-Q3`: whatever changed in 2026-Q1 since the close goes into it as an adjustment\n"
+    );
     // A draft of the next period changes nothing, however often it runs.
     let first = stdout(&ledgerline(&home, &["--json", "run", "2026-H2"]));
     let second = stdout(&ledgerline(&home, &["--json", "run", "2026-H2"]));
@@ -147,6 +154,15 @@ fn explain_traces_earnings_to_report_lines() {
         &["--json", "explain", "--payee", "P008", "--period", "2026-H1", "--track", one["track"].as_str().unwrap(), "--service", one["service"].as_str().unwrap()],
     ));
     assert!(narrowed["items"].as_array().unwrap().len() < explained["items"].as_array().unwrap().len());
+
+    // A payee the ledger does not know is named as such, with where the payee ids are.
+    let unknown = ledgerline(&home, &["explain", "--payee", "P999", "--period", "2026-H1"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unknown),
+        "error: --payee P999: no such payee in the ledger\n\
+         hint: payee ids are the party ids of the parties file imported; `ledgerline run 2026-H2 --payees` lists every payee with a statement\n"
+    );
 }
 
 #[test]

@@ -65,7 +65,10 @@ fn wanted(query: &Query, line: &EarningLine) -> bool {
 pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Explanation, RunError> {
     let period = match query.period {
         Some(period) => period,
-        None => *crate::load::closed_periods(ledger)?.last().ok_or_else(|| RunError::corrupt("period", "no period given and none closed"))?,
+        None => *crate::load::closed_periods(ledger)?.last().ok_or_else(|| RunError::Refused {
+            message: "no period given, and none is closed to explain by default".to_string(),
+            hint: "give the period with --period, such as --period 2026-H1: a period not closed is explained from its draft".to_string(),
+        })?,
     };
     let issued = issued_statements(ledger, Some(&period.to_string()))?;
     let (statement, status): (Option<Statement>, &'static str) = if crate::load::closed_periods(ledger)?.contains(&period) {
@@ -75,7 +78,10 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
         let last = draft.result.periods.into_iter().last();
         (last.and_then(|last| last.statements.into_iter().find(|statement| statement.payee == query.payee)), "draft")
     };
-    let statement = statement.ok_or_else(|| RunError::corrupt(format!("statement of {} for {period}", query.payee), "the payee has no statement for this period"))?;
+    let statement = match statement {
+        Some(statement) => statement,
+        None => return Err(no_statement(ledger, &query.payee, period, status)?),
+    };
     let first = Month::parse(&statement.first_month).map_err(|error| RunError::corrupt("statement month", error))?;
     let last = Month::parse(&statement.last_month).map_err(|error| RunError::corrupt("statement month", error))?;
     let mut items: Vec<Explained> = statement
@@ -141,6 +147,35 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
     }
     let total = items.iter().map(|item| item.earning.amount).sum();
     Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items })
+}
+
+/// Why `payee` has no statement to explain in `period` (`status` says whether the period is
+/// closed), with where to find the payees that have one.
+fn no_statement(ledger: &Ledger, payee: &str, period: Period, status: &str) -> Result<RunError, RunError> {
+    // The payees are listed by the draft of a period not closed: this one, or the one after
+    // the last closed period.
+    let listed = if status == "issued" {
+        crate::load::closed_periods(ledger)?.last().and_then(|closed| closed.last_month().next()).map(|month| Period::containing(period.kind(), month))
+    } else {
+        Some(period)
+    };
+    let listing = match listed {
+        Some(listed) => format!("`ledgerline run {listed} --payees` lists every payee with a statement"),
+        None => "the payee ids are the party ids of the parties file".to_string(),
+    };
+    let known: i64 = ledger.connection().query_row("SELECT count(*) FROM parties WHERE id = ?1", [payee], |row| row.get(0))?;
+    Ok(if known == 0 {
+        RunError::Refused {
+            message: format!("--payee {payee}: no such payee in the ledger"),
+            hint: format!("payee ids are the party ids of the parties file imported; {listing}"),
+        }
+    } else {
+        let which = if status == "issued" { "was issued no statement for" } else { "has no statement in the draft of" };
+        RunError::Refused {
+            message: format!("{payee} {which} {period}"),
+            hint: format!("explain a period in which {payee} has a statement; {listing}"),
+        }
+    })
 }
 
 /// What a statement line and a receipt must share for the receipt's report lines to be behind

@@ -15,7 +15,22 @@ use crate::output::{refuse, Output};
 
 /// A run error as a refusal with its hint.
 pub fn refusal(error: RunError) -> anyhow::Error {
-    let hint = error.hint().unwrap_or_else(|| "see docs/royalties.md".to_string());
+    let hint = error.hint().unwrap_or_else(|| {
+        match &error {
+            RunError::Store(ledgerline_store::StoreError::Open { .. }) => {
+                "check that --home names the label's home and that its ledger.db can be read and written"
+            }
+            RunError::Store(ledgerline_store::StoreError::SchemaTooNew { .. }) => {
+                "use the Ledgerline version that last wrote this home, or a newer one"
+            }
+            RunError::Lake(_) => {
+                "the home's lake folder holds the imported reports: check that it is there, can be read and written, and that the disk is not full"
+            }
+            // The ledger or the lake holds what this Ledgerline did not write, or a bug.
+            _ => "this is not about what was typed: `ledgerline check` checks the ledger; if it passes, please report this message",
+        }
+        .to_string()
+    });
     refuse(error.to_string(), hint)
 }
 
