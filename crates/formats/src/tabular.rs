@@ -303,8 +303,6 @@ pub enum TableError<E> {
         line: u64,
         message: String,
     },
-    #[error("{file}: the file has a header but no rows")]
-    HeaderOnly { file: String },
     #[error(transparent)]
     Sink(E),
 }
@@ -312,10 +310,10 @@ pub enum TableError<E> {
 /// The warning of a report with a header and no rows: a period without sales is a report too
 /// (recorded, so that the same file again is "already imported"), but a file cut off after its
 /// header looks the same, so it is said.
-fn header_only(file_label: &str, shape: &TableShape) -> Diagnostic {
+pub(crate) fn header_only(file_label: &str, header_line: u64) -> Diagnostic {
     Diagnostic::warning(
         file_label,
-        shape.header_line,
+        header_line,
         "the report has a header but no rows: recorded as a report without sales (if the sender's report has sales, the file was cut off: get it again)",
     )
 }
@@ -363,7 +361,7 @@ pub fn read_rows<R: BufRead, S: LineSink>(
         }
     }
     if rows_after_header == 0 {
-        summary.add_diagnostic(header_only(file_label, shape));
+        summary.add_diagnostic(header_only(file_label, shape.header_line));
     }
     Ok((bound, summary))
 }
@@ -635,7 +633,7 @@ fn read_in_chunks<R: std::io::Read, W: ChunkSink>(
             return Ok(None);
         }
         if rows_after_header == 0 {
-            summary.add_diagnostic(header_only(file_label, shape));
+            summary.add_diagnostic(header_only(file_label, shape.header_line));
         }
         Ok(Some(ParallelRead {
             bound: bound.clone(),

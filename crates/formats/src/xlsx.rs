@@ -665,7 +665,7 @@ pub fn read_rows<S: LineSink>(
         Err(RowsError::Stop(error)) => return Err(TableError::Sink(error)),
     }
     if rows_after_header == 0 {
-        return Err(TableError::HeaderOnly { file: file_label.to_string() });
+        summary.add_diagnostic(crate::tabular::header_only(file_label, shape.header_row));
     }
     Ok((bound, summary))
 }

@@ -158,3 +158,22 @@ fn a_date_serial_past_9999_stays_the_number_as_stored() {
     let rows = ledgerline_formats::xlsx::rows_of(&path, "dates.xlsx").unwrap();
     assert_eq!(rows, vec![(1, vec!["9223372036854775807".to_string(), "2026-01-01".to_string()])]);
 }
+
+#[test]
+fn a_sheet_with_a_header_and_no_rows_is_a_report_without_sales() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Amuse statement").unwrap();
+    for (column, name) in HEADER.iter().enumerate() {
+        sheet.write_string(1, column as u16, *name).unwrap();
+    }
+    let path = folder.path().join("empty.xlsx");
+    workbook.save(&path).unwrap();
+    let (lines, diagnostics) = read(&path, "empty.xlsx");
+    assert!(lines.is_empty());
+    assert_eq!(
+        diagnostics,
+        ["empty.xlsx:2: warning: the report has a header but no rows: recorded as a report without sales (if the sender's report has sales, the file was cut off: get it again)"]
+    );
+}
