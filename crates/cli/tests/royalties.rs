@@ -155,6 +155,38 @@ fn explain_traces_earnings_to_report_lines() {
     ));
     assert!(narrowed["items"].as_array().unwrap().len() < explained["items"].as_array().unwrap().len());
 
+    // A filter that matches no line says why: an ISRC the catalog does not know is refused, a
+    // known track or a service without lines is a note.
+    let typo = ledgerline(&home, &["explain", "--payee", "P008", "--period", "2026-H1", "--track", "XX-000-00-00000"]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert_eq!(
+        stderr(&typo),
+        "error: --track XX-000-00-00000: no line of P008 in 2026-H1 carries ISRC XX0000000000, and the catalog does not know it\n\
+         hint: check the ISRC: `ledgerline explain --payee P008 --period 2026-H1` lists every line of the statement with its ISRC\n"
+    );
+    let service = json(&ledgerline(&home, &["--json", "explain", "--payee", "P008", "--period", "2026-H1", "--service", "Nosuch"]));
+    assert_eq!(service["items"], serde_json::json!([]));
+    let note = service["notes"][0].as_str().unwrap();
+    assert!(note.starts_with("no line of P008 in 2026-H1 is from the service \"Nosuch\"; its lines are from "), "{note}");
+    assert!(note.contains(one["service"].as_str().unwrap()), "{note}");
+    let p008_tracks: Vec<&str> = explained["items"].as_array().unwrap().iter().map(|item| item["earning"]["track"].as_str().unwrap()).collect();
+    let others = json(&ledgerline(&home, &["--json", "explain", "--payee", "P013", "--period", "2026-H1"]));
+    let other_track = others["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["earning"]["track"].as_str().unwrap())
+        .find(|track| !track.is_empty() && !p008_tracks.contains(track))
+        .expect("P013 earns on a track P008 does not");
+    let known = ledgerline(&home, &["explain", "--payee", "P008", "--period", "2026-H1", "--track", other_track]);
+    assert!(known.status.success(), "{}", stderr(&known));
+    assert!(
+        stdout(&known).contains(&format!("no line of P008 in 2026-H1 carries ISRC {other_track} (")) && stdout(&known).contains("the catalog knows the track"),
+        "{}",
+        stdout(&known)
+    );
+    assert_eq!(narrowed["notes"], serde_json::json!([]), "no note when lines match");
+
     // A payee the ledger does not know is named as such, with where the payee ids are.
     let unknown = ledgerline(&home, &["explain", "--payee", "P999", "--period", "2026-H1"]);
     assert_eq!(unknown.status.code(), Some(1));

@@ -8,6 +8,7 @@ use ledgerline_engine::{EarningLine, Statement};
 use ledgerline_model::{Month, Period};
 use ledgerline_money::{Currency, Decimal};
 use ledgerline_store::Ledger;
+use rusqlite::OptionalExtension;
 
 use crate::error::RunError;
 use crate::load::{imports, issued_statements, receipt_key, settings, Matcher};
@@ -52,6 +53,9 @@ pub struct Explanation {
     pub total: Decimal,
     pub currency: String,
     pub items: Vec<Explained>,
+    /// Why no statement line matched the --track, --service or --territory given (empty when
+    /// some did, or none was given).
+    pub notes: Vec<String>,
 }
 
 fn wanted(query: &Query, line: &EarningLine) -> bool {
@@ -90,6 +94,7 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
         .filter(|line| wanted(query, line))
         .map(|line| Explained { earning: line.clone(), term: term(line), lines: Vec::new() })
         .collect();
+    let notes = if items.is_empty() { why_nothing_matched(ledger, query, &statement, period)? } else { Vec::new() };
     let settings = settings(ledger)?;
     let matcher = Matcher::load(ledger)?;
     let names = import_names(ledger)?;
@@ -146,7 +151,77 @@ pub fn explain(ledger: &Ledger, lake_root: &Path, query: &Query) -> Result<Expla
         }
     }
     let total = items.iter().map(|item| item.earning.amount).sum();
-    Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items })
+    Ok(Explanation { payee: statement.payee, period: period.to_string(), status, total, currency: statement.currency, items, notes })
+}
+
+/// Why no line of the statement matched the query's filters, one note per filter; a track
+/// the catalog does not know is refused, as a mistyped ISRC.
+fn why_nothing_matched(ledger: &Ledger, query: &Query, statement: &Statement, period: Period) -> Result<Vec<String>, RunError> {
+    let payee = &statement.payee;
+    let lines = &statement.earnings;
+    if query.track.is_none() && query.service.is_none() && query.territory.is_none() {
+        return Ok(Vec::new());
+    }
+    if lines.is_empty() {
+        return Ok(vec![format!("{payee}'s statement for {period} has no earnings lines")]);
+    }
+    let alone = |filter: Query| lines.iter().any(|line| wanted(&filter, line));
+    let mut notes = Vec::new();
+    if let Some(track) = &query.track {
+        if !alone(Query { track: Some(track.clone()), ..Query::default() }) {
+            let isrc = track.replace('-', "").to_uppercase();
+            let connection = ledger.connection();
+            let title: Option<String> = connection
+                .query_row("SELECT title FROM tracks WHERE upper(isrc) = ?1", [&isrc], |row| row.get(0))
+                .optional()?;
+            let alias_of: Option<String> = connection
+                .query_row(
+                    "SELECT tracks.isrc FROM aliases JOIN tracks ON tracks.id = aliases.track_id WHERE upper(aliases.value) = ?1",
+                    [&isrc],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            match (title, alias_of) {
+                (Some(title), _) => {
+                    notes.push(format!("no line of {payee} in {period} carries ISRC {isrc} ({title}): the catalog knows the track, but it earned {payee} nothing in {period}"))
+                }
+                (None, Some(catalog_isrc)) => {
+                    return Err(RunError::Refused {
+                        message: format!("--track {track}: statements name tracks by their catalog ISRC, and {isrc} is an alias of {catalog_isrc}"),
+                        hint: format!("ledgerline explain --payee {payee} --period {period} --track {catalog_isrc}"),
+                    })
+                }
+                (None, None) => {
+                    return Err(RunError::Refused {
+                        message: format!("--track {track}: no line of {payee} in {period} carries ISRC {isrc}, and the catalog does not know it"),
+                        hint: format!(
+                            "check the ISRC: `ledgerline explain --payee {payee} --period {period}` lists every line of the statement with its ISRC"
+                        ),
+                    })
+                }
+            }
+        }
+    }
+    let values = |of: fn(&EarningLine) -> &str| {
+        let mut values: Vec<&str> = lines.iter().map(of).collect();
+        values.sort_unstable();
+        values.dedup();
+        values.join(", ")
+    };
+    if let Some(service) = &query.service {
+        if !alone(Query { service: Some(service.clone()), ..Query::default() }) {
+            notes.push(format!("no line of {payee} in {period} is from the service \"{service}\"; its lines are from {}", values(|line| &line.service)));
+        }
+    }
+    if let Some(territory) = &query.territory {
+        if !alone(Query { territory: Some(territory.clone()), ..Query::default() }) {
+            notes.push(format!("no line of {payee} in {period} is for the territory \"{territory}\"; its lines are for {}", values(|line| &line.territory)));
+        }
+    }
+    if notes.is_empty() {
+        notes.push(format!("{payee} has lines in {period} for each of --track, --service and --territory given, but none for all of them together"));
+    }
+    Ok(notes)
 }
 
 /// Why `payee` has no statement to explain in `period` (`status` says whether the period is

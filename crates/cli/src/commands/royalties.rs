@@ -316,6 +316,9 @@ pub fn run_explain(cli: &Cli, arguments: &ExplainArgs, output: Output) -> anyhow
             explanation.currency,
             explanation.items.len()
         );
+        for note in &explanation.notes {
+            let _ = writeln!(text, "{note}.");
+        }
         for item in &explanation.items {
             let earning = &item.earning;
             let _ = writeln!(
