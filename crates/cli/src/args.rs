@@ -137,18 +137,21 @@ pub enum UsersCommand {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Accounting currency of the label (ISO 4217): statements and the ledger are kept in it.
-    #[arg(long, default_value = "EUR", value_name = "CODE")]
-    pub currency: String,
-    /// The label's name, as printed on statements.
-    #[arg(long, default_value = "My Label", value_name = "NAME")]
-    pub label_name: String,
-    /// Rounding of statement amounts to the currency's minor unit: half-even or half-up.
-    #[arg(long, default_value = "half-even", value_name = "MODE")]
-    pub rounding: String,
-    /// Which month receipts are accounted in: `reporting_month` (the month the source reported
-    /// them, usual for labels) or `sale_month`. Chosen once: closed periods depend on it.
-    #[arg(long, default_value = "reporting_month", value_name = "BASIS")]
-    pub accounting_basis: String,
+    /// Default EUR. Set once, when the home is created.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// The label's name, as printed on statements. Default "My Label".
+    #[arg(long, value_name = "NAME")]
+    pub label_name: Option<String>,
+    /// Rounding of statement amounts to the currency's minor unit: half-even (the default) or
+    /// half-up.
+    #[arg(long, value_name = "MODE")]
+    pub rounding: Option<String>,
+    /// Which month receipts are accounted in: `reporting_month` (the default: the month the
+    /// source reported them, usual for labels) or `sale_month`. Chosen once: closed periods
+    /// depend on it.
+    #[arg(long, value_name = "BASIS")]
+    pub accounting_basis: Option<String>,
     /// The label's VAT number, printed on self-billing invoices.
     #[arg(long, value_name = "NUMBER")]
     pub vat_number: Option<String>,

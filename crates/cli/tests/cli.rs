@@ -102,6 +102,28 @@ fn init_creates_a_home_once() {
     assert_eq!(report["accounting_currency"], "GBP");
     assert_eq!(report["rounding_mode"], "half-even");
     assert_eq!(report["accounting_basis"], "reporting_month");
+
+    // The same settings again, or none, change nothing; another currency is refused.
+    for arguments in [&["init", "--currency", "GBP"][..], &["init", "--label-name", "Tiny Records", "--rounding", "half-even"][..]] {
+        let same = ledgerline(&home, arguments);
+        assert_eq!(same.status.code(), Some(0), "{arguments:?}: {}", stderr(&same));
+        assert!(stdout(&same).ends_with("nothing changed.\n"), "{}", stdout(&same));
+    }
+    let other = ledgerline(&home, &["init", "--currency", "USD"]);
+    assert_eq!(other.status.code(), Some(1));
+    assert_eq!(
+        stderr(&other),
+        "error: --currency USD: this home's accounting currency is GBP, and it cannot be changed once set: its ledger and statements are kept in it\n\
+         hint: leave --currency out to keep GBP; for a label accounted in USD, create another home: `ledgerline --home DIR init --currency USD`\n"
+    );
+    let renamed = ledgerline(&home, &["init", "--label-name", "Big Records"]);
+    assert_eq!(renamed.status.code(), Some(1));
+    assert!(
+        stderr(&renamed).starts_with("error: --label-name \"Big Records\": this home's label name is \"Tiny Records\", and init sets it only when it creates a home\n"),
+        "{}",
+        stderr(&renamed)
+    );
+    assert_eq!(json(&ledgerline(&home, &["--json", "init"]))["accounting_currency"], "GBP", "nothing changed");
 }
 
 #[test]

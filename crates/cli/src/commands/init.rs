@@ -30,15 +30,17 @@ pub struct LabelSettings {
 
 impl LabelSettings {
     pub fn from_arguments(arguments: &InitArgs) -> anyhow::Result<LabelSettings> {
-        let accounting_currency = Currency::parse(&arguments.currency)
+        let accounting_currency = Currency::parse(arguments.currency.as_deref().unwrap_or("EUR"))
             .map_err(|error| refuse(format!("--currency: {error}"), "give a three-letter ISO 4217 code, e.g. --currency EUR"))?;
         let rounding_mode: RoundingMode = arguments
             .rounding
+            .as_deref()
+            .unwrap_or("half-even")
             .parse()
             .map_err(|error| refuse(format!("--rounding: {error}"), "half-even is the usual choice"))?;
-        let basis = AccountingBasis::parse(&arguments.accounting_basis).ok_or_else(|| {
-            refuse(format!("--accounting-basis: \"{}\" is not a basis", arguments.accounting_basis), "reporting_month or sale_month")
-        })?;
+        let basis_text = arguments.accounting_basis.as_deref().unwrap_or("reporting_month");
+        let basis = AccountingBasis::parse(basis_text)
+            .ok_or_else(|| refuse(format!("--accounting-basis: \"{basis_text}\" is not a basis"), "reporting_month or sale_month"))?;
         let country = arguments
             .country
             .as_deref()
@@ -49,7 +51,7 @@ impl LabelSettings {
             })
             .transpose()?;
         Ok(LabelSettings {
-            label_name: arguments.label_name.clone(),
+            label_name: arguments.label_name.clone().unwrap_or_else(|| "My Label".to_string()),
             accounting_currency,
             rounding_mode,
             basis,
@@ -87,6 +89,55 @@ pub fn report_for(home: &Home, ledger: &Ledger, created: bool) -> anyhow::Result
     })
 }
 
+/// `init` on an existing home changes nothing, so an option asking for another setting than the
+/// home's is refused rather than silently ignored: the accounting currency, rounding and basis
+/// are fixed once the home exists (its ledger and closed periods depend on them), and init sets
+/// the others only when it creates the home.
+fn refuse_changes(ledger: &Ledger, arguments: &InitArgs, settings: &LabelSettings) -> anyhow::Result<()> {
+    let stored = |key: &str| -> anyhow::Result<String> { Ok(ledger.setting(key)?.unwrap_or_default()) };
+    let currency = stored("accounting_currency")?;
+    if arguments.currency.is_some() && settings.accounting_currency.code() != currency {
+        return Err(refuse(
+            format!(
+                "--currency {}: this home's accounting currency is {currency}, and it cannot be changed once set: its ledger and statements are kept in it",
+                settings.accounting_currency.code()
+            ),
+            format!(
+                "leave --currency out to keep {currency}; for a label accounted in {}, create another home: `ledgerline --home DIR init --currency {}`",
+                settings.accounting_currency.code(),
+                settings.accounting_currency.code()
+            ),
+        ));
+    }
+    let mut asked: Vec<(&str, &str, Option<String>, String)> = Vec::new();
+    if arguments.rounding.is_some() {
+        asked.push(("--rounding", "rounding", Some(settings.rounding_mode.name().to_string()), stored("rounding_mode")?));
+    }
+    if arguments.accounting_basis.is_some() {
+        asked.push(("--accounting-basis", "accounting basis", Some(settings.basis.name().to_string()), stored(ledgerline_run::BASIS_SETTING)?));
+    }
+    if arguments.label_name.is_some() {
+        asked.push(("--label-name", "label name", Some(settings.label_name.clone()), stored("label_name")?));
+    }
+    if arguments.vat_number.is_some() {
+        asked.push(("--vat-number", "VAT number", settings.vat_number.clone(), stored("label_vat_number")?));
+    }
+    if arguments.country.is_some() {
+        asked.push(("--country", "country", settings.country.clone(), stored("label_country")?));
+    }
+    for (option, noun, wanted, current) in asked {
+        let wanted = wanted.unwrap_or_default();
+        if wanted != current {
+            let current = if current.is_empty() { "not set".to_string() } else { format!("\"{current}\"") };
+            return Err(refuse(
+                format!("{option} \"{wanted}\": this home's {noun} is {current}, and init sets it only when it creates a home"),
+                format!("leave {option} out: init on an existing home changes nothing"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(cli: &Cli, arguments: &InitArgs, output: Output) -> anyhow::Result<u8> {
     let settings = LabelSettings::from_arguments(arguments)?;
     let home = Home::new(&cli.home);
@@ -94,6 +145,8 @@ pub fn run(cli: &Cli, arguments: &InitArgs, output: Output) -> anyhow::Result<u8
     let ledger = home.create()?;
     if created {
         settings.store(&ledger)?;
+    } else {
+        refuse_changes(&ledger, arguments, &settings)?;
     }
     let report = report_for(&home, &ledger, created)?;
     output.report(&report, |report| {
