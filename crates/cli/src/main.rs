@@ -16,7 +16,10 @@ use crate::args::{Cli, Command};
 use crate::output::{Output, Refusal};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let output = Output { json: cli.json };
     let result = match &cli.command {
         Command::Init(arguments) => commands::init::run(&cli, arguments, output),
@@ -47,6 +50,45 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A usage error (or `--help`, `--version`) from the argument parser: printed as clap prints it,
+/// and with `--json` anywhere among the arguments also as the JSON error document, exit code 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let _ = error.print();
+    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        return ExitCode::SUCCESS;
+    }
+    let json = std::env::args_os().skip(1).take_while(|argument| argument != "--").any(|argument| argument == "--json");
+    if json {
+        let (message, usage) = usage_parts(&error.render().to_string());
+        let hint = match usage {
+            Some(usage) => format!("usage: {usage}; add --help for every option"),
+            None => "add --help for every option".to_string(),
+        };
+        let document = serde_json::json!({ "error": message, "causes": Vec::<String>::new(), "hint": hint });
+        println!("{document:#}");
+    }
+    ExitCode::from(2)
+}
+
+/// The message of a rendered clap error (without its `error: `) and its usage line, if any.
+fn usage_parts(text: &str) -> (String, Option<String>) {
+    let mut message = Vec::new();
+    let mut usage = None;
+    let mut in_message = true;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("Usage: ") {
+            usage = Some(rest.trim().to_string());
+            in_message = false;
+        } else if line.trim().is_empty() {
+            in_message = in_message && message.is_empty();
+        } else if in_message {
+            message.push(line.strip_prefix("error: ").unwrap_or(line).trim().to_string());
+        }
+    }
+    (message.join(" "), usage)
 }
 
 fn report_error(error: &anyhow::Error, output: Output) {

@@ -40,6 +40,22 @@ fn usage_errors_exit_with_2() {
     assert_eq!(ledgerline(home.path(), &["no-such-command"]).status.code(), Some(2));
     assert_eq!(ledgerline(home.path(), &["synth"]).status.code(), Some(2), "--out is required");
     assert_eq!(ledgerline(home.path(), &["synth", "--out", "x", "--seed", "minus one"]).status.code(), Some(2));
+    // With --json, anywhere, a usage error is the JSON error document too.
+    let missing = ledgerline(home.path(), &["--json", "run"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        json(&missing),
+        serde_json::json!({
+            "error": "the following required arguments were not provided: <PERIOD>",
+            "causes": [],
+            "hint": "usage: ledgerline run <PERIOD>; add --help for every option"
+        })
+    );
+    assert!(stderr(&missing).contains("<PERIOD>"), "the text still goes to stderr");
+    let unknown = ledgerline(home.path(), &["no-such-command", "--json"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(json(&unknown)["error"], "unrecognized subcommand 'no-such-command'");
+    assert!(ledgerline(home.path(), &["no-such-command"]).stdout.is_empty(), "no JSON without --json");
 }
 
 #[test]
