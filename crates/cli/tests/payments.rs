@@ -50,6 +50,39 @@ fn today() -> String {
 }
 
 #[test]
+fn a_typed_payment_with_a_decimal_comma_or_an_unknown_payee_is_refused_saying_what_to_write() {
+    let folder = tempfile::tempdir().unwrap();
+    let home = folder.path().join("home");
+    assert!(ledgerline(&home, &["init", "--currency", "EUR"]).status.success());
+    let comma = ledgerline(&home, &["payments", "add", "--payee", "P001", "--amount", "12,50", "--date", "2026-07-01"]);
+    assert_eq!(comma.status.code(), Some(1));
+    assert_eq!(
+        stderr(&comma),
+        "error: --amount: \"12,50\" is not a decimal; write 12.50\n\
+         hint: ledgerline payments add --payee P001 --amount 1250.00 --date YYYY-MM-DD, with a point before the decimals and no thousands separators\n"
+    );
+    let unknown = ledgerline(&home, &["payments", "add", "--payee", "P999", "--amount", "12.50", "--date", "2026-07-01"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unknown),
+        "error: payments add: --payee P999: no such payee in the ledger; nothing was recorded\n\
+         hint: payee ids are the party ids of the parties file: import the party first (ledgerline catalog import parties.csv) or correct the id\n"
+    );
+    let file = folder.path().join("payments.csv");
+    std::fs::write(&file, "date,payee,amount,currency\n2026-07-01,P998,1.00,EUR\n2026-07-01,P997,1.00,EUR\n").unwrap();
+    let imported = ledgerline(&home, &["payments", "import", file.to_str().unwrap()]);
+    assert_eq!(imported.status.code(), Some(1));
+    let label = file.display().to_string();
+    assert!(
+        stderr(&imported).starts_with(&format!(
+            "error: {label}:2: payee: \"P998\" is not a party in the ledger\n{label}:3: payee: \"P997\" is not a party in the ledger\nnothing of the file was recorded\n"
+        )),
+        "{}",
+        stderr(&imported)
+    );
+}
+
+#[test]
 fn an_overpayment_typed_by_hand_is_refused_unless_asked_for_and_one_from_the_bank_is_recorded_with_a_warning(
 ) {
     let (folder, home, payable) = demo_home();

@@ -53,7 +53,7 @@ pub use pain001::{
     pain_001, CreditTransfer, CreditTransferBatch, SepaError, SepaProblem, MAXIMUM_TRANSFER_CENTS, PAIN_001_NAMESPACE,
 };
 pub use payments_file::{
-    read_payments, PartyId, Payment, PaymentProblem, MAXIMUM_PARTY_ID_LENGTH, MAXIMUM_REFERENCE_LENGTH,
+    amount_reason, read_payments, PartyId, Payment, PaymentProblem, MAXIMUM_PARTY_ID_LENGTH, MAXIMUM_REFERENCE_LENGTH,
 };
 pub use plan::{end_to_end_id_for, plan_transfers, LeftOut, LeftOutReason, PayeeBalance};
 pub use sepa_text::{

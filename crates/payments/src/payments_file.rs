@@ -423,15 +423,7 @@ fn read_amount(field: &Field, value: &str, currency: Option<Currency>, problems:
     let amount = match Decimal::parse(value) {
         Ok(amount) => amount,
         Err(error) => {
-            let reason = match rewritten_amount(value) {
-                Some(AmountHint::Write(plain)) => format!("\"{}\" is not a decimal; write {plain}", excerpt(value)),
-                Some(AmountHint::NoCurrencySign) => format!(
-                    "\"{}\" is not a decimal; write the number alone, without a currency sign or code (the currency has its own column)",
-                    excerpt(value)
-                ),
-                None => format!("{error}; write the amount with a point before the decimals, such as 1250.00"),
-            };
-            problems.in_cell(field, Column::Amount, value, reason);
+            problems.in_cell(field, Column::Amount, value, amount_reason(value, &error, "the currency has its own column"));
             return None;
         }
     };
@@ -466,6 +458,20 @@ fn read_amount(field: &Field, value: &str, currency: Option<Currency>, problems:
         }
     }
     Some(amount)
+}
+
+/// Why `value` is not an amount and how to write it, as `"12,50" is not a decimal; write 12.50`
+/// (`error` is what [`Decimal::parse`] said, for an amount with no unambiguous plain form;
+/// `currency_given` says where the currency goes instead: `the currency has its own column`).
+pub fn amount_reason(value: &str, error: &impl fmt::Display, currency_given: &str) -> String {
+    match rewritten_amount(value) {
+        Some(AmountHint::Write(plain)) => format!("\"{}\" is not a decimal; write {plain}", excerpt(value)),
+        Some(AmountHint::NoCurrencySign) => format!(
+            "\"{}\" is not a decimal; write the number alone, without a currency sign or code ({currency_given})",
+            excerpt(value)
+        ),
+        None => format!("{error}; write the amount with a point before the decimals, such as 1250.00"),
+    }
 }
 
 enum AmountHint {

@@ -25,7 +25,7 @@ pub use error::RunError;
 pub use explain::{explain, Explained, ExplainedLine, Explanation, Query};
 pub use load::{closed_periods, issued_statements, load, settings, Loaded, Matcher, TextIdentifiers, BASIS_SETTING};
 pub use payments::{
-    money, payable_balances, payable_now, payables, record_payments, NewPayment, Overpaying, Overpayment, Payable, PaymentsRecorded,
+    money, payable_balances, payable_now, payables, record_payments, NewPayment, Overpaying, MANUAL_SOURCE, Overpayment, Payable, PaymentsRecorded,
     UncheckedPayment,
 };
 pub use sepa::{sepa_file, sepa_file_with, EarlierFile, SepaFile, SepaRequest};

@@ -82,8 +82,13 @@ pub struct NewPayment<'a> {
     pub currency: Currency,
     pub reference: &'a str,
     pub period: Option<String>,
+    /// Where it comes from: `file:line` for a payments file, [`MANUAL_SOURCE`] for
+    /// `payments add`.
     pub source: String,
 }
+
+/// The source of a payment typed with `payments add`.
+pub const MANUAL_SOURCE: &str = "manual";
 
 /// What is payable to one payee, and where the figure comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -132,10 +137,14 @@ pub fn record_payments(
             |row| row.get(0),
         )?;
         if known == 0 {
-            problems.push(format!(
-                "{}: payee: \"{}\" is not a party in the ledger",
-                payment.source, payment.payee
-            ));
+            problems.push(if payment.source == MANUAL_SOURCE {
+                format!("payments add: --payee {}: no such payee in the ledger", payment.payee)
+            } else {
+                format!(
+                    "{}: payee: \"{}\" is not a party in the ledger",
+                    payment.source, payment.payee
+                )
+            });
             continue;
         }
         if !checked.contains_key(payment.payee) {
@@ -185,7 +194,14 @@ pub fn record_payments(
         }
     }
     if !problems.is_empty() {
-        return Err(RunError::BadFile { problems });
+        // Only payees the ledger does not know are problems here.
+        return Err(RunError::Refused {
+            message: match problems.as_slice() {
+                [one] => format!("{one}; nothing was recorded"),
+                _ => format!("{}\nnothing of the file was recorded", problems.join("\n")),
+            },
+            hint: "payee ids are the party ids of the parties file: import the party first (ledgerline catalog import parties.csv) or correct the id".to_string(),
+        });
     }
     for (payee, (payable, paid)) in checked {
         let excess = paid - payable.payable.max(Decimal::ZERO);

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use ledgerline_contracts::{Bic, Iban};
 use ledgerline_model::Date;
 use ledgerline_money::{Currency, Decimal, RoundingMode};
-use ledgerline_payments::{read_payments, LeftOut, PartyId};
+use ledgerline_payments::{amount_reason, read_payments, LeftOut, PartyId};
 use ledgerline_run::{EarlierFile, NewPayment, Overpaying, PaymentsRecorded, RunError};
 use serde::Serialize;
 
@@ -66,8 +66,8 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
             })?;
             let amount = Decimal::parse(amount).map_err(|error| {
                 refuse(
-                    format!("--amount: \"{amount}\" {error}"),
-                    "write a decimal such as 120.50",
+                    format!("--amount: {}", amount_reason(amount, &error, "the currency goes in --currency")),
+                    format!("ledgerline payments add --payee {payee} --amount 1250.00 --date YYYY-MM-DD, with a point before the decimals and no thousands separators"),
                 )
             })?;
             let currency = match currency {
@@ -93,7 +93,7 @@ pub fn run(cli: &Cli, command: &PaymentsCommand, output: Output) -> anyhow::Resu
                 currency,
                 reference,
                 period: None,
-                source: "manual".to_string(),
+                source: ledgerline_run::MANUAL_SOURCE.to_string(),
             };
             // Typed by hand: an amount above what is payable is a typo until --overpay says not.
             let overpaying = if *overpay {
