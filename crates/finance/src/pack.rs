@@ -1251,7 +1251,7 @@ fn valuation(
     }
     let fit_text = match &decay.catalog {
         Some(fit) => format!(
-            "Decay: the catalog's annual decay fitted from its own history, {} (least squares on log label share by months since release, one level per release; {} observations of {} releases, within-release R² {:.2}), rounded to 0.1 point; the scenarios add and subtract 3 points.",
+            "Decay: the catalog's annual decay fitted from its own history, {} a year (least squares on log label share by months since release, one level per release; {} observations of {} releases, within-release R² {:.2}), rounded to 0.1 point; the scenarios add and subtract 3 points.",
             percent(decay.rate_used, 1),
             fit.observations,
             fit.releases,

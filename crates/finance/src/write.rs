@@ -631,7 +631,9 @@ pub fn report(pack: &Pack, charts: &Charts) -> Report {
     }
     blocks.push(ReportBlock::Table(ReportTable {
         caption: format!(
-            "LTM net label share {} {currency} × M, for N = {} years",
+            // The decays in percent a year, as the key figures and the text output say them
+            // (the cells are too narrow for the unit).
+            "LTM net label share {} {currency} × M, for N = {} years; decay scenarios in percent a year",
             money(pack.valuation.ltm_label_share),
             pack.valuation.years
         ),

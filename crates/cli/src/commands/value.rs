@@ -68,6 +68,12 @@ pub fn write_lender_pack(
     })
 }
 
+/// A fraction in percent to 0.1 point, as the pack writes rates: `0.285` is `28.5%`.
+fn percent(fraction: Decimal) -> String {
+    let hundredfold = fraction.checked_mul_integer(100).unwrap_or(fraction);
+    format!("{}%", hundredfold.format_fixed(1, RoundingMode::HalfEven))
+}
+
 fn money(amount: Decimal) -> String {
     amount.format_fixed(2, RoundingMode::HalfEven)
 }
@@ -125,7 +131,7 @@ pub fn render(report: &ValueReport) -> String {
     }
     let _ = writeln!(
         text,
-        "Indicative value (N = {} years; an estimate, not an appraisal):",
+        "Indicative value by decay scenario and discount rate (N = {} years; an estimate, not an appraisal):",
         report.valuation.years
     );
     for scenario in &report.valuation.scenarios {
@@ -135,23 +141,24 @@ pub fn render(report: &ValueReport) -> String {
             .map(|cell| {
                 if !cell.meaningful {
                     return format!(
-                        "r {}: not meaningful (growth at or above the discount rate)",
-                        cell.discount_rate
+                        "at {}: not meaningful (growth at or above the discount rate)",
+                        percent(cell.discount_rate)
                     );
                 }
                 format!(
-                    "r {}: {}× = {}",
-                    cell.discount_rate,
+                    "at {}: {}× = {}",
+                    percent(cell.discount_rate),
                     cell.multiple.format_fixed(2, RoundingMode::HalfEven),
                     money(cell.value)
                 )
             })
             .collect();
+        // The decay as the fit above says it, in percent a year.
         let _ = writeln!(
             text,
-            "  decay {} ({}): {}",
-            scenario.decay,
+            "  {}, decay {} a year: {}",
             scenario.name,
+            percent(scenario.decay),
             cells.join("; ")
         );
     }
