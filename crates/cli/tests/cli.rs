@@ -225,6 +225,34 @@ fn demo_runs_end_to_end_and_can_run_again() {
     let report = json(&again);
     assert_eq!(report["check"]["ok"], true);
     assert!(report["generated"]["report_lines"].as_u64().unwrap() > 0);
+
+    // Amounts shown to people are to the cent with their currency; --json keeps them exact.
+    let figures = &report["closed"]["currencies"]["EUR"];
+    let cents = |value: &serde_json::Value| {
+        let exact = ledgerline_money::Decimal::parse(value.as_str().unwrap()).unwrap();
+        format!("{} EUR", exact.format_fixed(2, ledgerline_money::RoundingMode::HalfEven))
+    };
+    assert!(
+        text.contains(&format!(
+            "money is conserved (EUR): net receipts {} = payee credits {} + label share {} + suspense {} (to the cent; --json gives the exact figures)",
+            cents(&figures["net_receipts"]),
+            cents(&figures["payee_credits"]),
+            cents(&figures["label_share"]),
+            cents(&figures["suspense"])
+        )),
+        "{text}"
+    );
+    assert!(figures["label_share"].as_str().unwrap().split('.').nth(1).is_some_and(|decimals| decimals.len() > 2), "exact in JSON");
+    for line in text.lines().filter(|line| line.contains("net receipts") || line.contains("payable now") || line.contains("LTM")) {
+        let words: Vec<&str> = line.split([' ', ',', '(', ')']).filter(|word| !word.is_empty()).collect();
+        for pair in words.windows(2) {
+            let is_code = pair[1].len() == 3 && pair[1].chars().all(|c| c.is_ascii_uppercase());
+            if is_code && pair[0].starts_with(|c: char| c.is_ascii_digit()) {
+                let decimals = pair[0].split_once('.').map(|(_, decimals)| decimals);
+                assert_eq!(decimals.map(str::len), Some(2), "{} {} in {line}", pair[0], pair[1]);
+            }
+        }
+    }
 }
 
 #[test]

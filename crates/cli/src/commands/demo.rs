@@ -212,7 +212,7 @@ fn render(report: &DemoReport) -> String {
     }
     let net: Vec<String> = net_by_currency
         .iter()
-        .map(|(currency, amount)| format!("{amount} {currency}"))
+        .map(|(currency, amount)| amount_for_people(*amount, currency))
         .collect();
     let _ = writeln!(
         text,
@@ -235,19 +235,23 @@ fn render(report: &DemoReport) -> String {
     for (currency, figures) in &closed.currencies {
         let _ = writeln!(
             text,
-            "     money is conserved ({currency}): net receipts {} = payee credits {} + label share {} + suspense {}",
-            figures.net_receipts, figures.payee_credits, figures.label_share, figures.suspense
+            "     money is conserved ({currency}): net receipts {} = payee credits {} + label share {} + suspense {} (to the cent; --json gives the exact figures)",
+            amount_for_people(figures.net_receipts, currency),
+            amount_for_people(figures.payee_credits, currency),
+            amount_for_people(figures.label_share, currency),
+            amount_for_people(figures.suspense, currency)
         );
     }
-    let payable: ledgerline_money::Decimal = closed
-        .payees
-        .iter()
-        .map(|payee| payee.summary.payable)
-        .sum();
+    let mut payable: std::collections::BTreeMap<&str, ledgerline_money::Decimal> = Default::default();
+    for payee in &closed.payees {
+        *payable.entry(payee.currency.as_str()).or_default() += payee.summary.payable;
+    }
+    let payable: Vec<String> = payable.iter().map(|(currency, amount)| amount_for_people(*amount, currency)).collect();
     let _ = writeln!(
         text,
-        "     {} statements issued, each with its SHA-256; payable now {payable}",
-        closed.payees.len()
+        "     {} statements issued, each with its SHA-256; payable now {}",
+        closed.payees.len(),
+        if payable.is_empty() { "nothing".to_string() } else { payable.join(", ") }
     );
     let _ = writeln!(
         text,
@@ -257,10 +261,9 @@ fn render(report: &DemoReport) -> String {
     );
     let _ = writeln!(
         text,
-        "     wrote the lender pack (PDF, XLSX, JSON) into {}: LTM net label share {} {}, equal to the ledger's closed periods",
+        "     wrote the lender pack (PDF, XLSX, JSON) into {}: LTM net label share {}, equal to the ledger's closed periods",
         report.lender_pack.written.folder,
-        report.lender_pack.currency,
-        report.lender_pack.ltm.flow.label_share.format_fixed(2, ledgerline_money::RoundingMode::HalfEven)
+        amount_for_people(report.lender_pack.ltm.flow.label_share, &report.lender_pack.currency.to_string())
     );
     let _ = writeln!(
         text,
@@ -425,4 +428,11 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         crate::commands::serve::serve_home(&home, arguments.bind, true, None)?;
     }
     Ok(0)
+}
+
+/// An amount as shown to people: to the currency's minor unit (the cent), with its code,
+/// `2751.00 GBP`; the exact figure stays in `--json`.
+fn amount_for_people(amount: ledgerline_money::Decimal, currency: &str) -> String {
+    let digits = Currency::parse(currency).map_or(2, |currency| currency.minor_digits());
+    format!("{} {currency}", amount.format_fixed(digits, RoundingMode::HalfEven))
 }
