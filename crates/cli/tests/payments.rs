@@ -53,15 +53,41 @@ fn today() -> String {
 fn a_typed_payment_with_a_decimal_comma_or_an_unknown_payee_is_refused_saying_what_to_write() {
     let folder = tempfile::tempdir().unwrap();
     let home = folder.path().join("home");
-    assert!(ledgerline(&home, &["init", "--currency", "EUR"]).status.success());
-    let comma = ledgerline(&home, &["payments", "add", "--payee", "P001", "--amount", "12,50", "--date", "2026-07-01"]);
+    assert!(ledgerline(&home, &["init", "--currency", "EUR"])
+        .status
+        .success());
+    let comma = ledgerline(
+        &home,
+        &[
+            "payments",
+            "add",
+            "--payee",
+            "P001",
+            "--amount",
+            "12,50",
+            "--date",
+            "2026-07-01",
+        ],
+    );
     assert_eq!(comma.status.code(), Some(1));
     assert_eq!(
         stderr(&comma),
         "error: --amount: \"12,50\" is not a decimal; write 12.50\n\
          hint: ledgerline payments add --payee P001 --amount 1250.00 --date YYYY-MM-DD, with a point before the decimals and no thousands separators\n"
     );
-    let unknown = ledgerline(&home, &["payments", "add", "--payee", "P999", "--amount", "12.50", "--date", "2026-07-01"]);
+    let unknown = ledgerline(
+        &home,
+        &[
+            "payments",
+            "add",
+            "--payee",
+            "P999",
+            "--amount",
+            "12.50",
+            "--date",
+            "2026-07-01",
+        ],
+    );
     assert_eq!(unknown.status.code(), Some(1));
     assert_eq!(
         stderr(&unknown),
@@ -69,7 +95,11 @@ fn a_typed_payment_with_a_decimal_comma_or_an_unknown_payee_is_refused_saying_wh
          hint: payee ids are the party ids of the parties file: import the party first (ledgerline catalog import parties.csv) or correct the id\n"
     );
     let file = folder.path().join("payments.csv");
-    std::fs::write(&file, "date,payee,amount,currency\n2026-07-01,P998,1.00,EUR\n2026-07-01,P997,1.00,EUR\n").unwrap();
+    std::fs::write(
+        &file,
+        "date,payee,amount,currency\n2026-07-01,P998,1.00,EUR\n2026-07-01,P997,1.00,EUR\n",
+    )
+    .unwrap();
     let imported = ledgerline(&home, &["payments", "import", file.to_str().unwrap()]);
     assert_eq!(imported.status.code(), Some(1));
     let label = file.display().to_string();

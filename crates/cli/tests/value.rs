@@ -175,11 +175,25 @@ fn the_lender_pack_of_the_demo_equals_the_ledger() {
     // The fitted decay is said the same way wherever it appears: percent a year.
     let fitted = pack["decay"]["catalog"]["annual_decay"].as_f64().unwrap();
     let fitted = format!("{:.1}% a year", fitted * 100.0);
-    assert!(stdout(&text).contains(&format!("Catalog decay, fitted: {fitted}.")), "{}", stdout(&text));
-    assert!(stdout(&text).contains(&format!("  fitted, decay {fitted}: at 8.5%: ")), "{}", stdout(&text));
+    assert!(
+        stdout(&text).contains(&format!("Catalog decay, fitted: {fitted}.")),
+        "{}",
+        stdout(&text)
+    );
+    assert!(
+        stdout(&text).contains(&format!("  fitted, decay {fitted}: at 8.5%: ")),
+        "{}",
+        stdout(&text)
+    );
     let pdf_text = text_of_pdf(&pdf);
-    assert!(pdf_text.contains("decay scenarios in percent a year"), "the PDF's valuation table says the unit");
-    assert!(pdf_text.contains(&format!("fitted ({})", fitted.trim_end_matches(" a year"))), "the PDF's scenario row");
+    assert!(
+        pdf_text.contains("decay scenarios in percent a year"),
+        "the PDF's valuation table says the unit"
+    );
+    assert!(
+        pdf_text.contains(&format!("fitted ({})", fitted.trim_end_matches(" a year"))),
+        "the PDF's scenario row"
+    );
     let bad = ledgerline(&home, &["value", "--as-of", "2026-13"]);
     assert_eq!(bad.status.code(), Some(1), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("hint:"), "{}", stderr(&bad));

@@ -138,7 +138,10 @@ pub fn record_payments(
         )?;
         if known == 0 {
             problems.push(if payment.source == MANUAL_SOURCE {
-                format!("payments add: --payee {}: no such payee in the ledger", payment.payee)
+                format!(
+                    "payments add: --payee {}: no such payee in the ledger",
+                    payment.payee
+                )
             } else {
                 format!(
                     "{}: payee: \"{}\" is not a party in the ledger",
