@@ -6,19 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{json, ledgerline, stderr, stdout};
+use common::{decimal, json, ledgerline, stderr, stdout};
 use ledgerline_money::{Decimal, RoundingMode};
 
 const DEBTOR_IBAN: &str = "DE89 3704 0044 0532 0130 00";
 
-fn decimal(value: &serde_json::Value) -> Decimal {
-    Decimal::parse(
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("an exact decimal string: {value}")),
-    )
-    .unwrap()
-}
 
 fn cents(amount: Decimal) -> String {
     amount.format_fixed(2, RoundingMode::HalfEven)

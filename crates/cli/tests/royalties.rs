@@ -4,12 +4,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{json, ledgerline, stderr, stdout};
+use common::{decimal, json, ledgerline, stderr, stdout};
 use ledgerline_money::Decimal;
 
-fn decimal(value: &serde_json::Value) -> Decimal {
-    Decimal::parse(value.as_str().unwrap_or_else(|| panic!("an exact decimal string: {value}"))).unwrap()
-}
 
 /// A demo home, with 2026-H1 closed by the demo itself.
 fn demo_home() -> (tempfile::TempDir, PathBuf, serde_json::Value) {

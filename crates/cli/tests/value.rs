@@ -3,17 +3,9 @@
 
 mod common;
 
-use common::{json, ledgerline, stderr, stdout};
+use common::{decimal, json, ledgerline, stderr, stdout};
 use ledgerline_money::Decimal;
 
-fn decimal(value: &serde_json::Value) -> Decimal {
-    Decimal::parse(
-        value
-            .as_str()
-            .unwrap_or_else(|| panic!("an exact decimal string: {value}")),
-    )
-    .unwrap()
-}
 
 #[test]
 fn the_lender_pack_of_the_demo_equals_the_ledger() {

@@ -964,29 +964,8 @@ fn same_totals_as_earlier(
             |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut stored_totals = connection
-        .prepare("SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency")?;
     for (import_id, imported_as) in candidates {
-        let stored = stored_totals
-            .query_map([import_id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let same = stored.len() == totals.len()
-            && stored.iter().zip(&totals).all(|((currency, count, units, gross, net), (ours, mine))| {
-                currency == ours.code()
-                    && *count as u64 == mine.lines
-                    && *units == mine.units
-                    && Decimal::parse(gross).is_ok_and(|gross| gross == mine.gross)
-                    && Decimal::parse(net).is_ok_and(|net| net == mine.net)
-            });
-        if same {
+        if import_totals_of(connection, import_id)? == totals {
             let net: Vec<String> = totals
                 .iter()
                 .map(|(currency, totals)| format!("{} {currency}", totals.net))
@@ -1004,6 +983,42 @@ fn same_totals_as_earlier(
         }
     }
     Ok(None)
+}
+
+/// The totals per currency an import recorded.
+fn import_totals_of(
+    connection: &rusqlite::Connection,
+    import_id: i64,
+) -> Result<BTreeMap<Currency, Totals>, ImportError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency",
+    )?;
+    let rows = statement.query_map([import_id], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut totals = BTreeMap::new();
+    for row in rows {
+        let (currency, lines, units, gross, net) = row?;
+        let corrupt = |what: &str| ImportError::Corrupt {
+            what: format!("{what} of import {import_id}"),
+        };
+        totals.insert(
+            Currency::parse(&currency).map_err(|_| corrupt("currency"))?,
+            Totals {
+                lines: lines as u64,
+                units,
+                gross: Decimal::parse(&gross).map_err(|_| corrupt("gross total"))?,
+                net: Decimal::parse(&net).map_err(|_| corrupt("net total"))?,
+            },
+        );
+    }
+    Ok(totals)
 }
 
 fn combined_totals(summaries: &[PartSummary]) -> BTreeMap<Currency, Totals> {
@@ -1159,32 +1174,7 @@ fn existing_import(
     else {
         return Ok(None);
     };
-    let mut statement = connection.prepare("SELECT currency, lines, units, gross, net FROM import_totals WHERE import_id = ?1 ORDER BY currency")?;
-    let mut totals = BTreeMap::new();
-    let rows = statement.query_map([import_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, String>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (currency, lines, units, gross, net) = row?;
-        let corrupt = |what: &str| ImportError::Corrupt {
-            what: format!("{what} of import {import_id}"),
-        };
-        totals.insert(
-            Currency::parse(&currency).map_err(|_| corrupt("currency"))?,
-            Totals {
-                lines: lines as u64,
-                units,
-                gross: Decimal::parse(&gross).map_err(|_| corrupt("gross total"))?,
-                net: Decimal::parse(&net).map_err(|_| corrupt("net total"))?,
-            },
-        );
-    }
+    let totals = import_totals_of(connection, import_id)?;
     let report_sets = report_set::statuses_of_import(connection, import_id)?;
     // Every report of the import as it was named then; imports made before import_parts
     // existed have no rows there, only their file name.

@@ -30,3 +30,8 @@ pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|error| panic!("stdout is one JSON document ({error}): {}", stdout(output)))
 }
+
+/// An exact decimal string of a JSON document, as a `Decimal`.
+pub fn decimal(value: &serde_json::Value) -> ledgerline_money::Decimal {
+    ledgerline_money::Decimal::parse(value.as_str().unwrap_or_else(|| panic!("an exact decimal string: {value}"))).unwrap()
+}
