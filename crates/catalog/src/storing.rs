@@ -498,6 +498,26 @@ fn find_alias(transaction: &Transaction, name: &AliasName) -> Result<Option<Stor
     })
 }
 
+/// An alias of `value` under any namespace that stands for something other than `target`.
+fn value_elsewhere(
+    transaction: &Transaction,
+    value: &str,
+    target: StoredTarget,
+) -> Result<Option<(String, StoredTarget)>, CatalogImportError> {
+    let mut statement = transaction.prepare("SELECT namespace, track_id, release_id FROM aliases WHERE value = ?1 ORDER BY id")?;
+    let rows = statement
+        .query_map([value], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?, row.get::<_, Option<i64>>(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows.into_iter().find_map(|(namespace, track_id, release_id)| {
+        let stored = match (track_id, release_id) {
+            (Some(track_id), _) => StoredTarget::Track(track_id),
+            (None, Some(release_id)) => StoredTarget::Release(release_id),
+            (None, None) => return None,
+        };
+        (stored != target).then_some((namespace, stored))
+    }))
+}
+
 fn insert_alias_row(
     transaction: &Transaction,
     name: &AliasName,
@@ -571,6 +591,19 @@ fn insert_alias(
             });
         }
         None => {
+            // Lines are matched by an identifier's value, whoever reported it: the same value
+            // under another namespace must stand for the same thing.
+            if let Some((namespace, other)) = value_elsewhere(transaction, &alias.name.value, target)? {
+                return Err(CatalogImportError::AliasConflict {
+                    alias: key,
+                    existing: format!(
+                        "{} as {namespace} \"{}\" (report lines are matched by the value, whoever reported it)",
+                        describe(transaction, other)?,
+                        alias.name.value
+                    ),
+                    proposed: describe(transaction, target)?,
+                });
+            }
             let (track_id, release_id) = match target {
                 StoredTarget::Track(track_id) => (Some(track_id), None),
                 StoredTarget::Release(release_id) => (None, Some(release_id)),

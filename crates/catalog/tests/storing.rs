@@ -185,6 +185,19 @@ fn aliases_point_at_one_thing_and_a_conflict_stores_nothing() {
     assert!(message.contains(&format!("; this file makes it stand for track {other_isrc} \"")), "{message}");
     assert_eq!(count(&ledger, "SELECT count(*) FROM aliases WHERE value = '1440002'"), 0, "the whole file was rolled back");
 
+    // The same value under another namespace: report lines are matched by value, so it must
+    // stand for the same thing (the same target is fine).
+    let elsewhere = format!("namespace,value,isrc,upc\nfuga,1440001,{other_isrc},\n");
+    let file = read_catalog_file("elsewhere.csv", elsewhere.as_bytes()).unwrap();
+    let message = import_catalog(&mut ledger, &file.catalog).unwrap_err().to_string();
+    assert!(
+        message.starts_with(&format!("alias fuga \"1440001\" already stands for track {isrc} \"")),
+        "{message}"
+    );
+    assert!(message.contains("as apple \"1440001\" (report lines are matched by the value, whoever reported it)"), "{message}");
+    let same = format!("namespace,value,isrc,upc\nfuga,1440001,{isrc},\n");
+    assert_eq!(import(&mut ledger, "same.csv", same.as_bytes()).aliases.added, 1);
+
     let unknown = read_catalog_file("unknown.csv", b"namespace,value,isrc,upc\napple,9,ZZZZZ9900001,\n").unwrap();
     let error = import_catalog(&mut ledger, &unknown.catalog).unwrap_err();
     assert_eq!(

@@ -73,3 +73,9 @@ impl std::error::Error for Refusal {}
 pub fn refuse(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Refusal { message: message.into(), hint: Some(hint.into()) })
 }
+
+/// `1 line`, `2 lines`: a count and its noun, in the plural unless the count is one.
+pub fn counted(count: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}

@@ -56,6 +56,19 @@ fn reports_import_once_and_the_suspense_queue_resolves_by_alias() {
     let refused = ledgerline(&home, &["alias", identifier, "--track", "FRXXX0000001"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("is not in the catalog"));
+    // Moving it to another track is refused, naming the track it stands for.
+    let other_isrc = catalog_text.lines().map(|line| line.split(',').nth(9).unwrap_or("")).find(|isrc| !isrc.is_empty() && *isrc != some_isrc && *isrc != "isrc").unwrap();
+    let moved = ledgerline(&home, &["alias", identifier, "--track", other_isrc]);
+    assert_eq!(moved.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&moved.stderr);
+    assert!(message.contains(&format!("\"{identifier}\" is already an alias (namespace report) of track {some_isrc} \"")), "{message}");
+    // A typo, and a catalog ISRC, are refused, nothing stored.
+    let typo = ledgerline(&home, &["alias", "NOPE123", "--track", some_isrc]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no unmatched line carries \"NOPE123\""), "{}", String::from_utf8_lossy(&typo.stderr));
+    let itself = ledgerline(&home, &["alias", other_isrc, "--track", some_isrc]);
+    assert_eq!(itself.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&itself.stderr).contains("is itself a track or release of the catalog"));
 }
 
 #[test]

@@ -130,23 +130,44 @@ pub fn add_alias(ledger: &mut Ledger, lake_root: &Path, identifier: &str, target
     let Some(target_id) = target_id else {
         return Err(ImportError::Alias { message: format!("{target_text} is not in the catalog; import the catalog first") });
     };
-    let existing: Option<(Option<i64>, Option<i64>)> = connection
-        .query_row("SELECT track_id, release_id FROM aliases WHERE namespace = 'report' AND value = ?1", [identifier], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    let created = match existing {
-        Some((track_id, release_id)) => {
-            let same = match target {
-                AliasTarget::Track(_) => track_id == Some(target_id),
-                AliasTarget::Release(_) => release_id == Some(target_id),
-            };
-            if !same {
-                return Err(ImportError::Alias {
-                    message: format!("\"{identifier}\" is already an alias of another {}; aliases are not moved silently", if track_id.is_some() { "track" } else { "release" }),
-                });
-            }
-            false
+    // Lines are matched by the identifier's value, whoever reported it: one value stands for
+    // one track or release, under any namespace.
+    let same_target = |track_id: Option<i64>, release_id: Option<i64>| match target {
+        AliasTarget::Track(_) => track_id == Some(target_id),
+        AliasTarget::Release(_) => release_id == Some(target_id),
+    };
+    let existing: Vec<(String, Option<i64>, Option<i64>)> = connection
+        .prepare("SELECT namespace, track_id, release_id FROM aliases WHERE value = ?1 ORDER BY id")?
+        .query_map([identifier], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    if let Some((namespace, track_id, release_id)) =
+        existing.iter().find(|(_, track_id, release_id)| !same_target(*track_id, *release_id))
+    {
+        return Err(ImportError::Alias {
+            message: format!(
+                "\"{identifier}\" is already an alias (namespace {namespace}) of {}; aliases are not moved silently",
+                describe_target(connection, *track_id, *release_id)?
+            ),
+        });
+    }
+    let in_catalog: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM tracks WHERE isrc = ?1) OR EXISTS (SELECT 1 FROM releases WHERE icpn = ?1)",
+        [identifier],
+        |row| row.get(0),
+    )?;
+    if in_catalog {
+        return Err(ImportError::Alias {
+            message: format!("\"{identifier}\" is itself a track or release of the catalog: lines carrying it already match it, and an alias cannot make it another"),
+        });
+    }
+    let created = match existing.first() {
+        Some(_) => false,
+        None if !before.iter().any(|group| group.identifier == identifier) => {
+            return Err(ImportError::Alias {
+                message: format!(
+                    "no unmatched line carries \"{identifier}\" (see `ledgerline unmatched`); check its spelling. To name an identifier before a report carries it, put it in an aliases file and import it with `ledgerline catalog import` (docs/catalog.md)"
+                ),
+            });
         }
         None => {
             connection.execute(
@@ -164,4 +185,17 @@ pub fn add_alias(ledger: &mut Ledger, lake_root: &Path, identifier: &str, target
         created,
         lines_resolved: open_lines(&before) - open_lines(&after),
     })
+}
+
+/// A track or release of the catalog as a person recognises it: `track ISRC "title"`.
+fn describe_target(connection: &rusqlite::Connection, track_id: Option<i64>, release_id: Option<i64>) -> Result<String, ImportError> {
+    if let Some(track_id) = track_id {
+        let (isrc, title): (Option<String>, String) =
+            connection.query_row("SELECT isrc, title FROM tracks WHERE id = ?1", [track_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        return Ok(format!("track {} \"{title}\"", isrc.unwrap_or_else(|| format!("#{track_id}"))));
+    }
+    let release_id = release_id.unwrap_or_default();
+    let (icpn, title): (Option<String>, String) =
+        connection.query_row("SELECT icpn, title FROM releases WHERE id = ?1", [release_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(format!("release {} \"{title}\"", icpn.unwrap_or_else(|| format!("#{release_id}"))))
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::args::{Cli, StatementsArgs, VerifyArgs};
 use crate::commands::royalties::{parse_period, refusal};
 use crate::home::Home;
-use crate::output::{refuse, Output};
+use crate::output::{counted, refuse, Output};
 
 #[derive(Serialize)]
 pub struct WrittenStatements {
@@ -130,9 +130,9 @@ pub fn run_statements(cli: &Cli, arguments: &StatementsArgs, output: Output) -> 
     )?;
     output.report(&written, |written| {
         format!(
-            "Wrote {} files for {} statements of {} into {}.\n",
-            written.files.len(),
-            written.statements,
+            "Wrote {} for {} of {} into {}.\n",
+            counted(written.files.len() as u64, "file", "files"),
+            counted(written.statements as u64, "statement", "statements"),
             written.period,
             written.folder
         )

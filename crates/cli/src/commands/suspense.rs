@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::args::{AliasArgs, Cli};
 use crate::home::{Home, LAKE_FOLDER};
-use crate::output::{refuse, Output};
+use crate::output::{counted, refuse, Output};
 
 #[derive(Serialize)]
 struct UnmatchedReport {
@@ -21,15 +21,24 @@ fn render_unmatched(report: &UnmatchedReport) -> String {
     if report.groups.is_empty() {
         return "Every imported line matches the catalog.\n".to_string();
     }
-    let _ = writeln!(text, "{} unmatched lines in {} groups (most lines first):", report.lines, report.groups.len());
+    let _ = writeln!(
+        text,
+        "{} in {} (most lines first):",
+        counted(report.lines, "unmatched line", "unmatched lines"),
+        counted(report.groups.len() as u64, "group", "groups")
+    );
     for group in &report.groups {
-        let net: Vec<String> = group.net.iter().map(|(currency, amount)| format!("{amount} {currency}")).collect();
+        let net: Vec<String> = group
+            .net
+            .iter()
+            .map(|(currency, amount)| format!("{} {currency}", amount.format_fixed(2, ledgerline_money::RoundingMode::HalfEven)))
+            .collect();
         let _ = writeln!(
             text,
-            "  {} {}: {} lines, {} units, {} — \"{}\" by {} ({})",
+            "  {} {}: {}, {} units, {} — \"{}\" by {} ({})",
             group.identifier_kind,
             if group.identifier.is_empty() { "(none)" } else { &group.identifier },
-            group.lines,
+            counted(group.lines, "line", "lines"),
             group.units,
             net.join(", "),
             group.track_title,
