@@ -13,6 +13,7 @@ use crate::model::{
     Basis, Conditions, Configuration, Contract, CrossCollateralisation, Deal, DeductionAmount, EscalationThreshold, Payee,
     RateChange, TerritoryScope, TransferBase, Usage,
 };
+use crate::splits::Parties;
 
 /// A fraction as a percentage: 0.185 is `18.5%`.
 pub fn percent(fraction: Decimal) -> String {
@@ -178,8 +179,26 @@ fn settings_phrase(payee: &Payee) -> Option<String> {
     Some(format!("{}: {}.", payee.label(), join_words(&parts, "and")))
 }
 
-/// The contract in plain language, several short paragraphs ending in a newline.
+/// The contract in plain language, several short paragraphs ending in a newline. Payees are
+/// named as the contract names them (`Ines Petit (P009)`), or by their id alone.
 pub fn describe(contract: &Contract) -> String {
+    describe_named(contract, None)
+}
+
+/// [`describe`] with the parties' names from the ledger: a payee or transfer recipient the
+/// ledger knows is `Ines Petit (P009)` even when the contract gives no name (the ledger's name
+/// wins over the contract's, as it is the one statements carry).
+pub fn describe_with_parties(contract: &Contract, parties: &Parties) -> String {
+    let mut named = contract.clone();
+    for payee in &mut named.payees {
+        if let Some(name) = parties.get(&payee.party) {
+            payee.name = Some(name.clone());
+        }
+    }
+    describe_named(&named, Some(parties))
+}
+
+fn describe_named(contract: &Contract, parties: Option<&Parties>) -> String {
     let currency = contract.currency;
     let mut out = String::new();
     let _ = writeln!(out, "{} version {} (in force from {}): {}", contract.id, contract.version, contract.valid_from, contract.title);
@@ -286,7 +305,12 @@ pub fn describe(contract: &Contract) -> String {
             TransferBase::Earnings => "earns, before recoupment,",
         };
         let why = transfer.description.as_ref().map_or(String::new(), |description| format!(" ({description})"));
-        let _ = writeln!(out, "{} of what {from} {base} goes to {}{why}.", percent(transfer.share), transfer.to);
+        let to = match (contract.payee(&transfer.to), parties.and_then(|known| known.get(&transfer.to))) {
+            (Some(payee), _) => payee.label(),
+            (None, Some(name)) => format!("{name} ({})", transfer.to),
+            (None, None) => transfer.to.clone(),
+        };
+        let _ = writeln!(out, "{} of what {from} {base} goes to {to}{why}.", percent(transfer.share));
     }
 
     let recoups = !contract.advances.is_empty() || !contract.recoupable_costs.is_empty();

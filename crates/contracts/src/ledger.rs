@@ -4,7 +4,7 @@
 //! governed a period can always be shown as written and re-read. Versions are never changed: a
 //! changed contract is a new version with the month it applies from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ledgerline_model::Month;
 use ledgerline_store::{utc_timestamp_now, Ledger};
@@ -16,6 +16,7 @@ use crate::error::{ContractError, LineIndex};
 use crate::model::{Contract, PayeeSettings};
 use crate::parse::{parse_with_positions, Positions};
 use crate::reader::Span;
+use crate::splits::Parties;
 
 /// A contract file to check or import: its name (as shown in errors) and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,12 +65,16 @@ pub struct ImportedContract {
     pub content_sha256: String,
 }
 
-/// The outcome of importing contract files.
+/// The outcome of importing contract files (or of checking them against the ledger, where
+/// `imported` counts the versions an import would store).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ContractImport {
     pub contracts: Vec<ImportedContract>,
     pub imported: usize,
     pub unchanged: usize,
+    /// What is worth knowing but does not stop the import: releases and tracks of a scope that
+    /// the catalog does not have (yet). Same shape as a problem: file, line, column, key, message.
+    pub warnings: Vec<ContractError>,
 }
 
 /// A stored version, read back.
@@ -138,6 +143,90 @@ fn read_stored(row: &StoredRow) -> Result<StoredContract, ContractStoreError> {
     }
 }
 
+/// What contracts refer to in the ledger: the parties (refused when unknown) and the catalog's
+/// releases and tracks (a warning when unknown: the catalog may be imported later).
+pub(crate) struct References {
+    parties: Parties,
+    releases: BTreeSet<String>,
+    tracks: BTreeSet<String>,
+}
+
+impl References {
+    pub(crate) fn read(connection: &rusqlite::Connection) -> Result<References, rusqlite::Error> {
+        let parties = parties_in(connection)?;
+        let codes = |sql: &str| -> Result<BTreeSet<String>, rusqlite::Error> {
+            let mut statement = connection.prepare(sql)?;
+            let rows = statement.query_map([], |row| row.get::<_, String>(0))?;
+            rows.collect()
+        };
+        Ok(References {
+            parties,
+            releases: codes("SELECT icpn FROM releases WHERE icpn IS NOT NULL")?,
+            tracks: codes("SELECT isrc FROM tracks WHERE isrc IS NOT NULL")?,
+        })
+    }
+}
+
+/// The parties stored in the ledger (`parties` table): id to name.
+pub(crate) fn parties_in(connection: &rusqlite::Connection) -> Result<Parties, rusqlite::Error> {
+    let mut statement = connection.prepare("SELECT id, name FROM parties ORDER BY id")?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    rows.collect()
+}
+
+/// The parties a contract names that the ledger does not have (refused), and the recordings of
+/// its scope the catalog does not have (warned about).
+fn check_references(candidate: &Candidate<'_>, references: &References, errors: &mut Vec<ContractError>, warnings: &mut Vec<ContractError>) {
+    let contract = &candidate.contract;
+    let hint = if references.parties.is_empty() {
+        "the ledger has no parties yet: import them first (ledgerline catalog import parties.csv)"
+    } else {
+        "import the party first (ledgerline catalog import parties.csv) or correct the id"
+    };
+    for payee in &contract.payees {
+        if !references.parties.contains_key(&payee.party) {
+            let span = candidate.positions.payee_parties.get(&payee.party).cloned().unwrap_or(0..0);
+            errors.push(error_in(
+                candidate.file,
+                &span,
+                "[[payees]] party",
+                format!("\"{}\" is not a party in the ledger, so its statements would have no one to go to; {hint}", payee.party),
+            ));
+        }
+    }
+    for (index, transfer) in contract.transfers.iter().enumerate() {
+        if !references.parties.contains_key(&transfer.to) {
+            let span = candidate.positions.transfer_targets.get(index).cloned().unwrap_or(0..0);
+            errors.push(error_in(
+                candidate.file,
+                &span,
+                "[[transfers]] to",
+                format!("\"{}\" is not a party in the ledger, so the transfer would have no one to go to; {hint}", transfer.to),
+            ));
+        }
+    }
+    let catalog_hint = "its sales are matched to the contract through the catalog: import it (ledgerline catalog import catalog.csv) before running the periods it sold in, or correct the code";
+    for (index, release) in contract.scope.releases.iter().enumerate() {
+        if !references.releases.contains(release.as_str()) {
+            let span = candidate.positions.scope_releases.get(index).cloned().unwrap_or(0..0);
+            warnings.push(error_in(candidate.file, &span, "[scope] releases", format!("release {release} is not in the catalog; {catalog_hint}")));
+        }
+    }
+    for (index, track) in contract.scope.tracks.iter().enumerate() {
+        if !references.tracks.contains(track.as_str()) {
+            let span = candidate.positions.scope_tracks.get(index).cloned().unwrap_or(0..0);
+            warnings.push(error_in(candidate.file, &span, "[scope] tracks", format!("track {track} is not in the catalog; {catalog_hint}")));
+        }
+    }
+}
+
+/// What [`plan`] found: the outcome per file, the candidates to insert, and the warnings.
+struct Planned<'f> {
+    outcomes: Vec<ImportedContract>,
+    candidates: Vec<Candidate<'f>>,
+    warnings: Vec<ContractError>,
+}
+
 /// A file read and ready to store.
 struct Candidate<'f> {
     file: &'f SourceFile,
@@ -162,18 +251,23 @@ fn error_in(file: &SourceFile, span: &Span, key: &str, message: String) -> Contr
 
 /// Reads every file and checks them against each other and against what is stored: the same
 /// version with other content is refused, versions of one contract must apply from increasing
-/// months, and a payee's settings must agree across the latest versions of all contracts.
-/// Returns the outcome per file and the candidates to insert.
-fn plan<'f>(
-    files: &'f [SourceFile],
-    stored: &[StoredRow],
-) -> Result<(Vec<ImportedContract>, Vec<Candidate<'f>>), ContractStoreError> {
+/// months, and a payee's settings must agree across the latest versions of all contracts. With
+/// `references` (the ledger's parties and catalog), every party a contract names must be a party
+/// of the ledger, and recordings of a scope missing from the catalog are warned about.
+/// Returns the outcome per file, the candidates to insert and the warnings.
+fn plan<'f>(files: &'f [SourceFile], stored: &[StoredRow], references: Option<&References>) -> Result<Planned<'f>, ContractStoreError> {
     let mut errors: Vec<ContractError> = Vec::new();
+    let mut warnings: Vec<ContractError> = Vec::new();
     let mut read: Vec<Candidate<'f>> = Vec::new();
     for file in files {
         match parse_with_positions(&file.text, &file.name) {
             Ok((contract, positions)) => read.push(Candidate { file, contract, positions, sha256: content_sha256(&file.text) }),
             Err(problems) => errors.extend(problems),
+        }
+    }
+    if let Some(references) = references {
+        for candidate in &read {
+            check_references(candidate, references, &mut errors, &mut warnings);
         }
     }
 
@@ -321,7 +415,27 @@ fn plan<'f>(
         errors.dedup();
         return Err(ContractStoreError::Invalid(errors));
     }
-    Ok((outcomes, new_candidates))
+    warnings.sort();
+    warnings.dedup();
+    Ok(Planned { outcomes, candidates: new_candidates, warnings })
+}
+
+/// The checks of an import against what the ledger holds, on `connection` (the import's
+/// transaction, or the ledger itself for a check that stores nothing).
+fn plan_against<'f>(connection: &rusqlite::Connection, files: &'f [SourceFile]) -> Result<Planned<'f>, ContractStoreError> {
+    let stored = stored_rows(connection)?;
+    let references = References::read(connection)?;
+    plan(files, &stored, Some(&references))
+}
+
+fn report(planned: &Planned<'_>) -> ContractImport {
+    let imported = planned.outcomes.iter().filter(|outcome| outcome.status == ImportStatus::Imported).count();
+    ContractImport {
+        unchanged: planned.outcomes.len() - imported,
+        imported,
+        contracts: planned.outcomes.clone(),
+        warnings: planned.warnings.clone(),
+    }
 }
 
 /// The row of the highest version of each contract id.
@@ -340,8 +454,8 @@ fn latest_stored_per_id(stored: &[StoredRow]) -> Vec<&StoredRow> {
 /// the problems between files (the same version twice with different content, versions out of
 /// order, payee settings that disagree).
 pub fn check_contracts(files: &[SourceFile]) -> Result<Vec<Contract>, Vec<ContractError>> {
-    match plan(files, &[]) {
-        Ok((_, candidates)) => {
+    match plan(files, &[], None) {
+        Ok(Planned { candidates, .. }) => {
             let mut contracts: Vec<Contract> = Vec::new();
             // Duplicated files (same version, same text) are one contract.
             for file in files {
@@ -363,17 +477,26 @@ pub fn check_contracts(files: &[SourceFile]) -> Result<Vec<Contract>, Vec<Contra
     }
 }
 
+/// Checks contract files against the ledger exactly as [`import_contracts`] does (the same
+/// version with other content, versions out of order, payee settings that disagree, parties the
+/// ledger does not have; recordings the catalog does not have are warnings) and stores nothing.
+/// The report says what an import would do: `imported` are the versions it would store.
+pub fn check_contracts_in(ledger: &Ledger, files: &[SourceFile]) -> Result<ContractImport, ContractStoreError> {
+    Ok(report(&plan_against(ledger.connection(), files)?))
+}
+
 /// Imports contract files in one database transaction: all of them or, if any has a problem,
 /// none. A new (id, version) is stored with its text and SHA-256; the same (id, version) with the
-/// same text is unchanged; with a different text it is refused.
+/// same text is unchanged; with a different text it is refused. Every party a contract names
+/// (payees, transfer recipients) must be in the ledger; releases and tracks of the scope that
+/// the catalog does not have are warnings in the report.
 pub fn import_contracts(ledger: &mut Ledger, files: &[SourceFile]) -> Result<ContractImport, ContractStoreError> {
     // IMMEDIATE takes the write lock before reading, so no other import can slip a version in
     // between the checks and the inserts.
     let transaction = ledger.connection_mut().transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let stored = stored_rows(&transaction)?;
-    let (outcomes, candidates) = plan(files, &stored)?;
+    let planned = plan_against(&transaction, files)?;
     let imported_at = utc_timestamp_now();
-    for candidate in &candidates {
+    for candidate in &planned.candidates {
         transaction.execute(
             "INSERT INTO contracts (contract_id, version, valid_from, source_text, content_sha256, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -387,8 +510,7 @@ pub fn import_contracts(ledger: &mut Ledger, files: &[SourceFile]) -> Result<Con
         )?;
     }
     transaction.commit()?;
-    let imported = outcomes.iter().filter(|outcome| outcome.status == ImportStatus::Imported).count();
-    Ok(ContractImport { unchanged: outcomes.len() - imported, imported, contracts: outcomes })
+    Ok(report(&planned))
 }
 
 /// For each contract, the version that governs `month`: the highest version whose `valid_from`

@@ -8,8 +8,10 @@
 //!   each with file, line, column and key ([`ContractError`]);
 //! - says what a contract means in plain language with [`describe`];
 //! - writes a contract back as a file with [`contract_to_toml`];
-//! - stores contract versions in the ledger ([`import_contracts`]) and reads back the versions
-//!   that govern a month ([`contracts_in_force`]).
+//! - stores contract versions in the ledger ([`import_contracts`]), refusing parties the ledger
+//!   does not have, checks files against the ledger without storing them
+//!   ([`check_contracts_in`]), and reads back the versions that govern a month
+//!   ([`contracts_in_force`]).
 //! - reads splits CSVs (ISRC or UPC, payee, share) as one generated contract per recording,
 //!   versioned like contract files ([`import_contracts_and_splits`], [`check_contracts_and_splits`]).
 //!
@@ -28,10 +30,10 @@ mod splits;
 mod write;
 
 pub use bank::{iban_check_digits, iban_remainder, Bic, Iban};
-pub use describe::{describe, money, percent};
+pub use describe::{describe, describe_with_parties, money, percent};
 pub use error::ContractError;
 pub use ledger::{
-    all_contract_versions, check_contracts, content_sha256, contract_ids, contract_versions, contracts_in_force, import_contracts,
+    all_contract_versions, check_contracts, check_contracts_in, content_sha256, contract_ids, contract_versions, contracts_in_force, import_contracts,
     latest_contract, stored_contract, ContractImport, ContractStoreError, ImportStatus, ImportedContract, SourceFile,
     StoredContract, StoredVersion,
 };
@@ -43,7 +45,7 @@ pub use model::{
 };
 pub use parse::parse_contract;
 pub use splits::{
-    check_contracts_and_splits, import_contracts_and_splits, is_splits_csv, ledger_parties, read_splits, split_sources, Parties,
+    check_contracts_and_splits, check_contracts_and_splits_in, import_contracts_and_splits, is_splits_csv, ledger_parties, read_splits, split_sources, Parties,
     SplitRecording, SplitRow, SPLIT_COLUMNS, SPLIT_ID_PREFIX,
 };
 pub use write::contract_to_toml;

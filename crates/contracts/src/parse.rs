@@ -53,6 +53,14 @@ pub(crate) struct Positions {
     pub valid_from: Span,
     /// Per payee party: where its `[payees.settings]` table is.
     pub settings: BTreeMap<String, Span>,
+    /// Per payee party: where its `party = "…"` value is.
+    pub payee_parties: BTreeMap<String, Span>,
+    /// Per transfer, in file order: where its `to = "…"` value is.
+    pub transfer_targets: Vec<Span>,
+    /// Per release of the scope, in file order: where its code is written.
+    pub scope_releases: Vec<Span>,
+    /// Per track of the scope, in file order: where its code is written.
+    pub scope_tracks: Vec<Span>,
 }
 
 /// Reads a contract file. `file_name` is only used in error messages (`contracts/C001.toml`).
@@ -158,7 +166,7 @@ fn read_contract(document: &mut Document<'_>, root: &Table<'_, '_>, positions: &
     let cross_collateralisation = read_cross_collateralisation(document, root);
     let term = read_term(document, root);
     let accounting = read_accounting(document, root);
-    let scope = read_scope(document, root);
+    let scope = read_scope(document, root, positions);
     let payees = read_payees(document, root, id.as_deref(), positions);
     let deal = read_deal(document, root);
     let deductions = read_deductions(document, root);
@@ -166,7 +174,7 @@ fn read_contract(document: &mut Document<'_>, root: &Table<'_, '_>, positions: &
     let advances = read_advances(document, root, &scope_releases);
     let recoupable_costs = read_costs(document, root, &scope_releases);
     let reserve = read_reserve(document, root);
-    let transfers = read_transfers(document, root, payees.as_deref().unwrap_or(&[]));
+    let transfers = read_transfers(document, root, payees.as_deref().unwrap_or(&[]), positions);
 
     Some(Contract {
         id: id?,
@@ -326,7 +334,7 @@ fn read_accounting(document: &mut Document<'_>, root: &Table<'_, '_>) -> Option<
     Some(Accounting { frequency: frequency?, minimum_payout: minimum_payout? })
 }
 
-fn read_scope(document: &mut Document<'_>, root: &Table<'_, '_>) -> Option<Scope> {
+fn read_scope(document: &mut Document<'_>, root: &Table<'_, '_>, positions: &mut Positions) -> Option<Scope> {
     if !root.has("scope") {
         document.missing_table("[scope]", "a [scope] table listing the releases (UPC/EAN) or tracks (ISRC) the contract covers");
         return None;
@@ -342,7 +350,10 @@ fn read_scope(document: &mut Document<'_>, root: &Table<'_, '_>) -> Option<Scope
                 document.error(&table, "releases", &read.span, format!("{} is listed twice", read.written));
                 failed = true;
             }
-            Ok(code) => releases.push(code),
+            Ok(code) => {
+                releases.push(code);
+                positions.scope_releases.push(read.span.clone());
+            }
             Err(error) => {
                 document.error(&table, "releases", &read.span, error.to_string());
                 failed = true;
@@ -356,7 +367,10 @@ fn read_scope(document: &mut Document<'_>, root: &Table<'_, '_>) -> Option<Scope
                 document.error(&table, "tracks", &read.span, format!("{} is listed twice", read.written));
                 failed = true;
             }
-            Ok(code) => tracks.push(code),
+            Ok(code) => {
+                tracks.push(code);
+                positions.scope_tracks.push(read.span.clone());
+            }
             Err(error) => {
                 document.error(&table, "tracks", &read.span, error.to_string());
                 failed = true;
@@ -482,6 +496,10 @@ fn read_payees(document: &mut Document<'_>, root: &Table<'_, '_>, contract_id: O
                 settings_table.and_then(|settings_table| read_settings(document, &settings_table)).map(Some)
             }
         };
+        if let Some(party) = &party {
+            let span = table.get("party").map(|value| value.span()).unwrap_or_default();
+            positions.payee_parties.entry(party.clone()).or_insert(span);
+        }
         if let (Some(party), Some(share)) = (&party, &share) {
             if payees.iter().any(|payee: &Payee| &payee.party == party) {
                 let span = table.get("party").map(|value| value.span()).unwrap_or_default();
@@ -1134,7 +1152,7 @@ fn read_reserve(document: &mut Document<'_>, root: &Table<'_, '_>) -> Option<Opt
     Some(Some(Reserve { rate: rate?, release_over_periods: periods?, usages }))
 }
 
-fn read_transfers(document: &mut Document<'_>, root: &Table<'_, '_>, payees: &[Payee]) -> Option<Vec<Transfer>> {
+fn read_transfers(document: &mut Document<'_>, root: &Table<'_, '_>, payees: &[Payee], positions: &mut Positions) -> Option<Vec<Transfer>> {
     let mut transfers: Vec<Transfer> = Vec::new();
     let mut failed = false;
     let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -1185,6 +1203,7 @@ fn read_transfers(document: &mut Document<'_>, root: &Table<'_, '_>, payees: &[P
                     document.error(&table, "share", &share.span, format!("transfers from \"{from}\" add up to {total}, more than all of the payee's money"));
                     failed = true;
                 }
+                positions.transfer_targets.push(span_of("to"));
                 transfers.push(Transfer { from, to, share: share.value, of, description });
             }
             _ => failed = true,

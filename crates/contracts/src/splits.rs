@@ -27,7 +27,7 @@ use ledgerline_store::Ledger;
 use rusqlite::OptionalExtension;
 
 use crate::error::ContractError;
-use crate::ledger::{check_contracts, import_contracts, ContractImport, ContractStoreError, SourceFile};
+use crate::ledger::{check_contracts, check_contracts_in, import_contracts, ContractImport, ContractStoreError, SourceFile};
 use crate::model::{
     Accounting, AccountingFrequency, Basis, Contract, CrossCollateralisation, Deal, Payee, RateTable, RoyaltyTerms, Scope,
     Term, TerritoryScope,
@@ -254,9 +254,7 @@ pub type Parties = BTreeMap<String, String>;
 
 /// The parties stored in the ledger (`parties` table): id to name.
 pub fn ledger_parties(ledger: &Ledger) -> Result<Parties, rusqlite::Error> {
-    let mut statement = ledger.connection().prepare("SELECT id, name FROM parties ORDER BY id")?;
-    let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
-    rows.collect()
+    crate::ledger::parties_in(ledger.connection())
 }
 
 struct Reader<'a> {
@@ -819,21 +817,44 @@ pub fn check_contracts_and_splits(files: &[SourceFile]) -> Result<Vec<Contract>,
     }
 }
 
+/// The splits files among `files` versioned against the ledger (see [`split_sources`]); their
+/// problems refuse the whole batch, listed with the contract files' own problems so one run
+/// lists everything to fix.
+fn expand_in(ledger: &Ledger, files: &[SourceFile]) -> Result<Expanded, ContractStoreError> {
+    let expanded = expand(files, Some(ledger))?;
+    if !expanded.problems.is_empty() {
+        let mut all = expanded.problems;
+        if let Err(more) = check_contracts(&expanded.files) {
+            all.extend(more);
+        }
+        return Err(ContractStoreError::Invalid(relocate(all, &expanded.origins)));
+    }
+    Ok(expanded)
+}
+
+/// Problems and warnings of generated files moved onto the rows of their splits file.
+fn relocated(outcome: Result<ContractImport, ContractStoreError>, origins: &[Origin]) -> Result<ContractImport, ContractStoreError> {
+    match outcome {
+        Ok(mut report) => {
+            report.warnings = relocate(std::mem::take(&mut report.warnings), origins);
+            Ok(report)
+        }
+        Err(ContractStoreError::Invalid(problems)) => Err(ContractStoreError::Invalid(relocate(problems, origins))),
+        Err(other) => Err(other),
+    }
+}
+
 /// [`import_contracts`] for contract files and splits files together (told apart by content):
 /// each splits file is versioned against the ledger (see [`split_sources`]) and everything is
 /// imported in one transaction, all or nothing.
 pub fn import_contracts_and_splits(ledger: &mut Ledger, files: &[SourceFile]) -> Result<ContractImport, ContractStoreError> {
-    let Expanded { files: expanded, origins, problems: errors } = expand(files, Some(ledger))?;
-    if !errors.is_empty() {
-        // Report the contract files' problems too, so one run lists everything to fix.
-        let mut all = errors;
-        if let Err(more) = check_contracts(&expanded) {
-            all.extend(more);
-        }
-        return Err(ContractStoreError::Invalid(relocate(all, &origins)));
-    }
-    match import_contracts(ledger, &expanded) {
-        Err(ContractStoreError::Invalid(problems)) => Err(ContractStoreError::Invalid(relocate(problems, &origins))),
-        other => other,
-    }
+    let expanded = expand_in(ledger, files)?;
+    relocated(import_contracts(ledger, &expanded.files), &expanded.origins)
+}
+
+/// [`check_contracts_in`] for contract files and splits files together: every check
+/// [`import_contracts_and_splits`] makes against the ledger, storing nothing.
+pub fn check_contracts_and_splits_in(ledger: &Ledger, files: &[SourceFile]) -> Result<ContractImport, ContractStoreError> {
+    let expanded = expand_in(ledger, files)?;
+    relocated(check_contracts_in(ledger, &expanded.files), &expanded.origins)
 }

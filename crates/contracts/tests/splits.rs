@@ -22,7 +22,7 @@ fn splits(rows: &str) -> SourceFile {
 
 fn ledger_with_parties() -> Ledger {
     let ledger = Ledger::open_in_memory().unwrap();
-    for (id, name) in [("P001", "Winter Radio"), ("P002", "Ines Petit"), ("P003", "Lotte Bakker"), ("P004", "Sam Okafor")] {
+    for (id, name) in [("P001", "Winter Radio"), ("P002", "Ines Petit"), ("P003", "Lotte Bakker"), ("P004", "Sam Okafor"), ("P-NOVAK", "Noor Novak")] {
         ledger.connection().execute("INSERT INTO parties (id, name, kind) VALUES (?1, ?2, 'artist')", [id, name]).unwrap();
     }
     ledger
