@@ -5,10 +5,11 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use ledgerline_contracts::{
-    check_contracts_and_splits, contract_ids, contract_versions, describe, import_contracts_and_splits, latest_contract,
-    stored_contract, Contract, ContractError, ContractImport, ContractStoreError, ImportStatus, SourceFile, StoredContract,
-    StoredVersion,
+    check_contracts_and_splits, check_contracts_and_splits_in, contract_ids, contract_versions, describe_with_parties,
+    import_contracts_and_splits, latest_contract, ledger_parties, stored_contract, Contract, ContractError, ContractImport,
+    ContractStoreError, ImportStatus, SourceFile, StoredContract, StoredVersion,
 };
+use ledgerline_store::Ledger;
 use serde::Serialize;
 
 use crate::args::{Cli, ContractsArgs, ContractsCommand};
@@ -18,7 +19,7 @@ use crate::output::{refuse, Output};
 pub fn run(cli: &Cli, arguments: &ContractsArgs, output: Output) -> anyhow::Result<u8> {
     match &arguments.command {
         ContractsCommand::Import { files } => import(cli, files, output),
-        ContractsCommand::Check { files } => check(files, output),
+        ContractsCommand::Check { files } => check(cli, files, output),
         ContractsCommand::Show { id, contract_version } => show(cli, id, *contract_version, output),
     }
 }
@@ -84,6 +85,13 @@ fn report_problems(mut problems: Vec<ContractError>, files: usize, action: &str,
     Ok(1)
 }
 
+/// The warnings of an import or a check, one a line in the `file:line:column: key: message` form.
+fn render_warnings(text: &mut String, warnings: &[ContractError]) {
+    for warning in warnings {
+        let _ = writeln!(text, "warning: {warning}");
+    }
+}
+
 fn render_import(report: &ContractImport) -> String {
     let mut text = String::new();
     for contract in &report.contracts {
@@ -97,6 +105,7 @@ fn render_import(report: &ContractImport) -> String {
             contract.file, contract.id, contract.version, contract.valid_from, contract.title
         );
     }
+    render_warnings(&mut text, &report.warnings);
     let _ = writeln!(text, "{} imported, {} unchanged.", report.imported, report.unchanged);
     text
 }
@@ -108,8 +117,10 @@ fn import(cli: &Cli, paths: &[PathBuf], output: Output) -> anyhow::Result<u8> {
     if !unreadable.is_empty() {
         // Check the readable ones too, so one run lists everything to fix.
         let mut problems = unreadable;
-        if let Err(more) = check_contracts_and_splits(&sources) {
-            problems.extend(more);
+        match check_contracts_and_splits_in(&ledger, &sources) {
+            Ok(_) => {}
+            Err(ContractStoreError::Invalid(more)) => problems.extend(more),
+            Err(other) => return Err(other.into()),
         }
         return report_problems(problems, paths.len(), "nothing was imported", output);
     }
@@ -130,40 +141,110 @@ struct CheckedContract {
     version: u32,
     valid_from: String,
     title: String,
+    /// Against a ledger: `new` (an import would store it) or `unchanged` (already in the ledger,
+    /// or the same as an earlier file); absent when the files were checked on their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
 }
 
 #[derive(Serialize)]
 struct CheckReport {
     status: &'static str,
+    /// The home whose ledger the files were checked against; `null` when there is none and the
+    /// files were checked on their own.
+    ledger: Option<String>,
     contracts: Vec<CheckedContract>,
+    warnings: Vec<ContractError>,
 }
 
 fn render_check(report: &CheckReport) -> String {
     let mut text = String::new();
     for contract in &report.contracts {
-        let _ = writeln!(text, "{} version {} (from {}): {}", contract.id, contract.version, contract.valid_from, contract.title);
+        let status = match contract.status {
+            Some("new") => " (new)",
+            Some(_) => " (unchanged: already in the ledger)",
+            None => "",
+        };
+        let _ = writeln!(text, "{} version {} (from {}): {}{status}", contract.id, contract.version, contract.valid_from, contract.title);
     }
+    render_warnings(&mut text, &report.warnings);
     let count = report.contracts.len();
-    let _ = writeln!(text, "{count} contract version{} checked: no problems.", if count == 1 { "" } else { "s" });
+    let versions = format!("{count} contract version{}", if count == 1 { "" } else { "s" });
+    match &report.ledger {
+        Some(home) => {
+            let _ = writeln!(text, "{versions} checked against the ledger in {home}: no problems; nothing was stored.");
+        }
+        None => {
+            let _ = writeln!(text, "{versions} checked on their own: no problems.");
+        }
+    }
     text
 }
 
-fn check(paths: &[PathBuf], output: Output) -> anyhow::Result<u8> {
+/// The ledger to check against: the home's (--home or LEDGERLINE_HOME, else `ledgerline-home`)
+/// when it has one. Without one the files are checked on their own: `check` needs no home, and
+/// creates none.
+fn ledger_to_check_against(cli: &Cli) -> anyhow::Result<Option<Ledger>> {
+    let home = Home::new(&cli.home);
+    if home.is_initialised() {
+        Ok(Some(home.open()?))
+    } else {
+        Ok(None)
+    }
+}
+
+fn check(cli: &Cli, paths: &[PathBuf], output: Output) -> anyhow::Result<u8> {
+    let ledger = ledger_to_check_against(cli)?;
+    if ledger.is_none() {
+        // On stderr, so stdout stays the report (and the one JSON document with --json).
+        eprintln!(
+            "note: {} is not a Ledgerline home, so the files were checked on their own; `contracts import` also checks them against the ledger (versions already imported, parties, the catalog): point --home (or LEDGERLINE_HOME) at the label's home to check that too",
+            cli.home.display()
+        );
+    }
     let (sources, mut problems) = read_sources(paths);
-    match check_contracts_and_splits(&sources) {
-        Ok(contracts) if problems.is_empty() => {
-            let report = CheckReport {
+    let checked: Result<CheckReport, Vec<ContractError>> = match &ledger {
+        Some(ledger) => match check_contracts_and_splits_in(ledger, &sources) {
+            Ok(report) => Ok(CheckReport {
                 status: "ok",
-                contracts: contracts
+                ledger: Some(cli.home.display().to_string()),
+                contracts: report
+                    .contracts
                     .iter()
-                    .map(|contract: &Contract| CheckedContract {
+                    .map(|contract| CheckedContract {
                         id: contract.id.clone(),
                         version: contract.version,
                         valid_from: contract.valid_from.to_string(),
                         title: contract.title.clone(),
+                        status: Some(match contract.status {
+                            ImportStatus::Imported => "new",
+                            ImportStatus::Unchanged => "unchanged",
+                        }),
                     })
                     .collect(),
-            };
+                warnings: report.warnings,
+            }),
+            Err(ContractStoreError::Invalid(more)) => Err(more),
+            Err(other) => return Err(other.into()),
+        },
+        None => check_contracts_and_splits(&sources).map(|contracts| CheckReport {
+            status: "ok",
+            ledger: None,
+            contracts: contracts
+                .iter()
+                .map(|contract: &Contract| CheckedContract {
+                    id: contract.id.clone(),
+                    version: contract.version,
+                    valid_from: contract.valid_from.to_string(),
+                    title: contract.title.clone(),
+                    status: None,
+                })
+                .collect(),
+            warnings: Vec::new(),
+        }),
+    };
+    match checked {
+        Ok(report) if problems.is_empty() => {
             output.report(&report, render_check)?;
             Ok(0)
         }
@@ -227,7 +308,7 @@ fn show(cli: &Cli, id: &str, version: Option<u32>, output: Output) -> anyhow::Re
         content_sha256: &stored.content_sha256,
         imported_at: &stored.imported_at,
         versions: &versions,
-        description: describe(&stored.contract),
+        description: describe_with_parties(&stored.contract, &ledger_parties(&ledger)?),
         contract: &stored.contract,
     };
     output.report(&report, render_show)?;
