@@ -34,11 +34,11 @@ fn render_done(text: &mut String, import: &FileImport) {
         ImportStatus::Imported => {
             let _ = writeln!(
                 text,
-                "{}: imported as #{} ({}): {} lines, {} matched, {} unmatched{}",
+                "{}: imported as #{} ({}): {}, {} matched, {} unmatched{}",
                 import.file,
                 import.import_id,
                 import.format,
-                import.lines,
+                crate::output::counted(import.lines, "line", "lines"),
                 import.matched_lines,
                 import.unmatched_lines,
                 if import.rejected > 0 { format!(", {} rows rejected and kept with their reasons", import.rejected) } else { String::new() }

@@ -155,7 +155,7 @@ pub fn render(report: &RunReport, all_payees: bool) -> String {
     if report.payees.is_empty() && report.currencies.values().any(|figures| !figures.net_receipts.is_zero()) {
         let _ = writeln!(
             text,
-            "No payee: no contract is in force in the period, so every receipt goes to the label share. Import the contracts with `ledgerline contracts import FOLDER`."
+            "No payee: no contract is in force in the period, so every matched receipt goes to the label share. Import the contracts with `ledgerline contracts import FOLDER`."
         );
     }
     if !overpaid.is_empty() {
