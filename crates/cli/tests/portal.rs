@@ -955,6 +955,11 @@ fn the_label_uploads_a_report_resolves_an_identifier_runs_and_closes_a_period() 
         .await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
         assert!(preview.text().contains("Money is conserved") && preview.text().contains("draft"));
+        // The alias just made changes the issued 2026-H1: its difference is an adjustment, in
+        // the "Other" column, so each row adds up from its opening to its closing balance.
+        for column in ["Opening balance", "Earnings", "Charges", "Other", "Closing balance"] {
+            assert!(preview.text().contains(&format!(">{column}</th>")), "{column}");
+        }
         let closed = send(
             &router,
             post_form(

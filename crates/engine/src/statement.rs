@@ -164,6 +164,17 @@ impl Summary {
         ]
     }
 
+    /// The movements other than earnings and charges (transfers, VAT, withholding tax, payments
+    /// and adjustments), signed as they move the balance: what a table of opening, earnings,
+    /// charges and closing needs to add up.
+    pub fn other_movements(&self) -> Decimal {
+        self.movements()
+            .iter()
+            .filter(|(name, _)| !matches!(*name, "earnings" | "charges"))
+            .map(|(_, amount)| *amount)
+            .sum()
+    }
+
     /// Whether the figures add up: opening plus movements is the closing balance, and the
     /// closing balance is the sum of its parts.
     pub fn adds_up(&self) -> bool {

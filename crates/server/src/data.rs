@@ -227,8 +227,12 @@ pub struct PeriodPayee {
     pub payee: String,
     pub name: String,
     pub currency: String,
+    pub opening_balance: Decimal,
     pub earnings: Decimal,
     pub charges: Decimal,
+    /// Transfers, VAT, withholding tax, payments and adjustments, as they move the balance:
+    /// opening + earnings − charges + other = closing.
+    pub other: Decimal,
     pub closing_balance: Decimal,
     pub payable: Decimal,
 }
@@ -265,8 +269,10 @@ fn period_payee(statement: &ledgerline_engine::Statement) -> PeriodPayee {
         payee: statement.payee.clone(),
         name: statement.payee_name.clone(),
         currency: statement.currency.clone(),
+        opening_balance: statement.summary.opening_balance,
         earnings: statement.summary.earnings,
         charges: statement.summary.charges,
+        other: statement.summary.other_movements(),
         closing_balance: statement.summary.closing_balance,
         payable: statement.summary.payable,
     }

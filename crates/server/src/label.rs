@@ -158,7 +158,7 @@ fn imports_page(
             }
         }
         table {
-            thead { tr { th scope="col" { "#" } th scope="col" { "File" } th scope="col" { "Source" } th scope="col" class="num" { "Lines" } th scope="col" class="num" { "Unmatched" } th scope="col" { "Sales" } th scope="col" { "Net" } th scope="col" { "Imported" } } }
+            thead { tr { th scope="col" { "#" } th scope="col" { "File" } th scope="col" { "Source" } th scope="col" class="num" { "Lines" } th scope="col" class="num" { "Unmatched at import" } th scope="col" { "Sales" } th scope="col" { "Net" } th scope="col" { "Imported" } } }
             tbody {
                 @for row in rows {
                     tr {
@@ -656,7 +656,8 @@ fn period_page(
             }
         }
         table {
-            thead { tr { th scope="col" { "Payee" } th scope="col" class="num" { "Earnings" } th scope="col" class="num" { "Charges" } th scope="col" class="num" { "Closing balance" } th scope="col" class="num" { "Payable" } } }
+            caption { "Opening balance + earnings − charges + other (transfers, VAT, tax withheld, payments and adjustments to issued periods, itemised on each statement) = closing balance." }
+            thead { tr { th scope="col" { "Payee" } th scope="col" class="num" { "Opening balance" } th scope="col" class="num" { "Earnings" } th scope="col" class="num" { "Charges" } th scope="col" class="num" { "Other" } th scope="col" class="num" { "Closing balance" } th scope="col" class="num" { "Payable" } } }
             tbody {
                 @for payee in &view.payees {
                     tr {
@@ -664,8 +665,10 @@ fn period_page(
                             @if view.status == "closed" { a href={ "/payees/" (encode_segment(&payee.payee)) "/statements/" (view.period) } { (payee.name) } } @else { (payee.name) }
                             " " span class="muted" { (payee.payee) }
                         }
+                        (number(money(payee.opening_balance, &payee.currency)))
                         (number(money(payee.earnings, &payee.currency)))
                         (number(money(payee.charges, &payee.currency)))
+                        (number(money(payee.other, &payee.currency)))
                         (number(money(payee.closing_balance, &payee.currency)))
                         (number(money(payee.payable, &payee.currency)))
                     }

@@ -243,7 +243,10 @@ pub async fn statement(
             " · amounts rounded " (statement.rounding)
         }
         @if let Some(converted) = &statement.payable_converted {
-            p class="notice" { "Payable in " (converted.currency) ": " strong { (converted.amount.to_string()) " " (converted.currency) } " at " (converted.rate.to_string()) }
+            p class="notice" {
+                "Payable in " (converted.currency) ": " strong { (converted.amount.format_fixed(2, ledgerline_money::RoundingMode::HalfEven)) " " (converted.currency) }
+                " (1 " (statement.currency) " = " (converted.rate.to_string()) " " (converted.currency) ", the rate of " (converted.rate_month) ")"
+            }
         }
         (summary_table(&statement))
         section aria-label="Charts" class="charts" {

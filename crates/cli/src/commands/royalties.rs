@@ -106,17 +106,6 @@ pub fn report(draft: &Draft, status: &'static str, closed: Option<&Closed>) -> R
     }
 }
 
-/// The movements of a balance other than earnings and charges: transfers, VAT, withholding tax,
-/// payments and adjustments, signed as they move the balance.
-fn other_movements(summary: &Summary) -> Decimal {
-    summary
-        .movements()
-        .iter()
-        .filter(|(name, _)| !matches!(*name, "earnings" | "charges"))
-        .map(|(_, amount)| *amount)
-        .sum()
-}
-
 fn money(amount: Decimal) -> String {
     amount.format_fixed(2, RoundingMode::HalfEven)
 }
@@ -197,7 +186,7 @@ pub fn render(report: &RunReport, all_payees: bool) -> String {
             money(summary.opening_balance),
             money(summary.earnings),
             money(-summary.charges),
-            money(other_movements(summary)),
+            money(summary.other_movements()),
             money(summary.closing_balance),
             money(summary.payable)
         );
