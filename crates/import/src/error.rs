@@ -82,6 +82,9 @@ impl ImportError {
                 Some("the report's own totals disagree with its lines; ask the sender for a corrected report".to_string())
             }
             ImportError::UnknownSource { .. } => Some("leave out --source to detect the layout".to_string()),
+            ImportError::FxConflict { .. } => Some(
+                "a rate once imported is kept, because statements computed with it must stay explainable: leave the months the ledger has out of the file (docs/formats.md, \"Exchange rates\")".to_string(),
+            ),
             ImportError::SameTotals { .. } => Some(
                 "if it really is another report (two reports can agree to the last digit, rarely), import it with --allow-same-totals".to_string(),
             ),

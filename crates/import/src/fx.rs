@@ -62,6 +62,20 @@ pub fn read_fx_rates(text: &str, file: &str) -> Result<Vec<FxRate>, Vec<String>>
         if cells.iter().all(|cell| cell.is_empty()) {
             continue;
         }
+        if cells.len() > COLUMNS.len() {
+            let hint = if cells.len() == COLUMNS.len() + 1 && cells[3].bytes().all(|byte| byte.is_ascii_digit()) {
+                format!(": a decimal comma splits the rate in two (write {}.{}, with a point)", cells[3], cells[4])
+            } else {
+                String::new()
+            };
+            problems.push(format!(
+                "{file}:{line}:{}: {} cells, but a row has {} (month,from,to,rate){hint}",
+                COLUMNS.len() + 1,
+                cells.len(),
+                COLUMNS.len()
+            ));
+            continue;
+        }
         let cell = |column: usize| cells.get(column).copied().unwrap_or("");
         let mut problem = |column: usize, message: String| {
             problems.push(format!("{file}:{line}:{}: column \"{}\": {message}", column + 1, COLUMNS[column]));
@@ -171,6 +185,12 @@ mod tests {
         assert_eq!(problems[2], "fx.csv:4:4: column \"rate\": rate -1 must be above zero");
         assert_eq!(problems[3], "fx.csv:5:3: column \"to\": a rate converts between two currencies; both are USD");
         assert_eq!(problems[4], "fx.csv:7:1: column \"month\": 2026-02 USD→EUR is already given on line 6");
+        let comma = read_fx_rates("month,from,to,rate\n2026-01,USD,EUR,0,92\n", "fx.csv").unwrap_err();
+        assert_eq!(
+            comma,
+            ["fx.csv:2:5: 5 cells, but a row has 4 (month,from,to,rate): a decimal comma splits the rate in two (write 0.92, with a point)"]
+        );
+
         assert_eq!(read_fx_rates("when,a,b,c\n", "x.csv").unwrap_err(), ["x.csv:1: the header must be month,from,to,rate, found when,a,b,c"]);
     }
 

@@ -11,7 +11,7 @@ pub fn import_file(home: &Home, path: &std::path::Path) -> anyhow::Result<FxImpo
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| refuse(format!("{label}: cannot read: {error}"), "give a UTF-8 CSV file"))?;
     let rates = read_fx_rates(&text, &label).map_err(|problems| {
-        refuse(problems.join("\n"), "the layout is month,from,to,rate with one row per month and currency pair (see docs/formats.md)")
+        refuse(problems.join("\n"), "the layout is month,from,to,rate with one row per month and currency pair, rates with a decimal point (docs/formats.md, \"Exchange rates\")")
     })?;
     let mut ledger = home.open()?;
     Ok(import_fx_rates(&mut ledger, &rates, &label)?)
