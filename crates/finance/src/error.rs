@@ -82,7 +82,8 @@ impl FinanceError {
             FinanceError::MissingRate { .. } => Some("import the month's rates with `ledgerline fx import FILE`".to_string()),
             FinanceError::NotReconciled { .. } => Some(
                 "receipts, aliases, contracts or costs changed after the period was closed, so its recomputed figures differ \
-                 from the issued ones; the lender pack is only written while they agree (docs/finance.md, Limits)"
+                 from the issued ones; the statements carry the change as an adjustment in the next period, but the pack \
+                 cannot show adjustments yet, so it cannot be written for this ledger until it can (docs/finance.md, Limits)"
                     .to_string(),
             ),
             FinanceError::DoesNotAddUp { .. } | FinanceError::Unattributable { .. } => {
