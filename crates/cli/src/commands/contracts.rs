@@ -175,7 +175,7 @@ fn render_check(report: &CheckReport) -> String {
             let _ = writeln!(text, "{versions} checked against the ledger in {home}: no problems; nothing was stored.");
         }
         None => {
-            let _ = writeln!(text, "{versions} checked on their own: no problems.");
+            let _ = writeln!(text, "{versions} checked without a ledger: no problems.");
         }
     }
     text
