@@ -289,10 +289,15 @@ pub struct AliasArgs {
 #[derive(Debug, Subcommand)]
 pub enum FxCommand {
     /// Import a rate table: CSV with the columns month,from,to,rate (one unit of `from` is
-    /// `rate` units of `to` for sales of that month). A rate already stored is kept.
+    /// `rate` units of `to` for sales of that month). A rate already stored is kept; with
+    /// --replace, one of a month no closed period covers is corrected.
     Import {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Replace the stored rates of months no closed period covers by the file's (a rate a
+        /// closed period used is always kept).
+        #[arg(long)]
+        replace: bool,
     },
 }
 

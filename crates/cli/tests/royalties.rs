@@ -453,3 +453,29 @@ fn the_run_text_adds_up_on_screen() {
         assert_eq!(opening + earnings + charges + other, closing, "{row}");
     }
 }
+
+/// A wrong exchange rate of a month no closed period covers is corrected with `--replace`;
+/// one a closed period used is kept, with or without it, and the refusal says which is which.
+#[test]
+fn a_rate_of_an_open_month_is_corrected_and_one_a_closed_period_used_is_kept() {
+    let (folder, home, _report) = demo_home();
+    // The demo closed 2026-H1.
+    let file = folder.path().join("rates.csv");
+    std::fs::write(&file, "month,from,to,rate\n2027-01,USD,EUR,9.2\n").unwrap();
+    assert!(ledgerline(&home, &["fx", "import", file.to_str().unwrap()]).status.success());
+    std::fs::write(&file, "month,from,to,rate\n2027-01,USD,EUR,0.92\n").unwrap();
+    let refused = ledgerline(&home, &["fx", "import", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("2027-01 USD→EUR: the ledger has 9.2, the file says 0.92 (no closed period used it: --replace corrects it)"), "{}", stderr(&refused));
+    let replaced = json(&ledgerline(&home, &["--json", "fx", "import", "--replace", file.to_str().unwrap()]));
+    assert_eq!(replaced["replaced"][0]["before"], "9.2", "{replaced}");
+    assert_eq!(replaced["replaced"][0]["now"], "0.92", "{replaced}");
+    let again = json(&ledgerline(&home, &["--json", "fx", "import", file.to_str().unwrap()]));
+    assert_eq!(again["unchanged"], 1, "{again}");
+
+    std::fs::write(&file, "month,from,to,rate\n2026-03,USD,EUR,1.5\n").unwrap();
+    let kept = ledgerline(&home, &["fx", "import", "--replace", file.to_str().unwrap()]);
+    assert_eq!(kept.status.code(), Some(1));
+    assert!(stderr(&kept).contains("2026-03 is in a closed period, which used the rate, so it is kept"), "{}", stderr(&kept));
+    assert_ledger_ok(&home);
+}

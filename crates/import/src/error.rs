@@ -83,7 +83,7 @@ impl ImportError {
             }
             ImportError::UnknownSource { .. } => Some("leave out --source to detect the layout".to_string()),
             ImportError::FxConflict { .. } => Some(
-                "a rate once imported is kept, because statements computed with it must stay explainable: leave the months the ledger has out of the file (docs/formats.md, \"Exchange rates\")".to_string(),
+                "a rate a closed period used is kept, because its statements must stay explainable; a rate of a month no closed period covers is corrected with `ledgerline fx import --replace FILE` (docs/formats.md, \"Exchange rates\")".to_string(),
             ),
             ImportError::SameTotals { .. } => Some(
                 "if it really is another report (two reports can agree to the last digit, rarely), import it with --allow-same-totals".to_string(),

@@ -28,8 +28,21 @@ pub struct FxImport {
     pub file: String,
     pub added: u64,
     pub unchanged: u64,
+    /// Rates of months no closed period covers that `replace` changed: (month, from, to, the
+    /// rate before, the rate now).
+    pub replaced: Vec<ReplacedRate>,
     pub first_month: Option<Month>,
     pub last_month: Option<Month>,
+}
+
+/// A stored rate of an open month that an import with `replace` changed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ReplacedRate {
+    pub month: Month,
+    pub from: Currency,
+    pub to: Currency,
+    pub before: Decimal,
+    pub now: Decimal,
 }
 
 const COLUMNS: [&str; 4] = ["month", "from", "to", "rate"];
@@ -115,12 +128,19 @@ pub fn read_fx_rates(text: &str, file: &str) -> Result<Vec<FxRate>, Vec<String>>
     }
 }
 
-/// Stores the rates in one transaction.
-pub fn import_fx_rates(ledger: &mut Ledger, rates: &[FxRate], file: &str) -> Result<FxImport, ImportError> {
+/// Stores the rates in one transaction. A rate that differs from the stored one is refused,
+/// unless `replace` and no closed period covers its month (nothing issued used it): then it
+/// replaces the stored one.
+pub fn import_fx_rates(ledger: &mut Ledger, rates: &[FxRate], file: &str, replace: bool) -> Result<FxImport, ImportError> {
     let transaction = ledger.connection_mut().transaction()?;
     let mut outcome = FxImport { file: file.to_string(), ..FxImport::default() };
     let imported_at = utc_timestamp_now();
     let mut conflicts = Vec::new();
+    // A period takes every earlier month no closed period covers: the months up to the last
+    // closed period's last month are all covered.
+    let last_closed: Option<String> =
+        transaction.query_row("SELECT max(last_month) FROM periods WHERE status = 'closed'", [], |row| row.get(0))?;
+    let closed = |month: Month| last_closed.as_deref().is_some_and(|last| month.to_string().as_str() <= last);
     for rate in rates {
         let stored: Option<String> = transaction
             .query_row(
@@ -131,8 +151,25 @@ pub fn import_fx_rates(ledger: &mut Ledger, rates: &[FxRate], file: &str) -> Res
             .optional()?;
         match stored {
             Some(stored) if Decimal::parse(&stored).ok() == Some(rate.rate) => outcome.unchanged += 1,
+            Some(stored) if replace && !closed(rate.month) => {
+                transaction.execute(
+                    "UPDATE fx_rates SET rate = ?4, source_file = ?5, imported_at = ?6 WHERE month = ?1 AND from_currency = ?2 AND to_currency = ?3",
+                    params![rate.month.to_string(), rate.from.code(), rate.to.code(), rate.rate.to_string(), file, imported_at],
+                )?;
+                outcome.replaced.push(ReplacedRate {
+                    month: rate.month,
+                    from: rate.from,
+                    to: rate.to,
+                    before: Decimal::parse(&stored).map_err(|_| ImportError::Corrupt { what: format!("rate {} {}→{}", rate.month, rate.from, rate.to) })?,
+                    now: rate.rate,
+                });
+            }
+            Some(stored) if closed(rate.month) => conflicts.push(format!(
+                "{} {}→{}: the ledger has {stored}, the file says {}; {} is in a closed period, which used the rate, so it is kept",
+                rate.month, rate.from, rate.to, rate.rate, rate.month
+            )),
             Some(stored) => conflicts.push(format!(
-                "{} {}→{}: the ledger has {stored}, the file says {}",
+                "{} {}→{}: the ledger has {stored}, the file says {} (no closed period used it: --replace corrects it)",
                 rate.month, rate.from, rate.to, rate.rate
             )),
             None => {
@@ -198,13 +235,16 @@ mod tests {
     fn import_is_idempotent_and_refuses_a_changed_rate() {
         let mut ledger = Ledger::open_in_memory().unwrap();
         let rates = read_fx_rates("month,from,to,rate\n2026-01,USD,EUR,0.9\n2026-02,USD,EUR,0.91\n", "fx.csv").unwrap();
-        let first = import_fx_rates(&mut ledger, &rates, "fx.csv").unwrap();
+        let first = import_fx_rates(&mut ledger, &rates, "fx.csv", false).unwrap();
         assert_eq!((first.added, first.unchanged), (2, 0));
-        let again = import_fx_rates(&mut ledger, &rates, "fx.csv").unwrap();
+        let again = import_fx_rates(&mut ledger, &rates, "fx.csv", false).unwrap();
         assert_eq!((again.added, again.unchanged), (0, 2));
         let changed = read_fx_rates("month,from,to,rate\n2026-03,USD,EUR,0.92\n2026-01,USD,EUR,0.95\n", "new.csv").unwrap();
-        let error = import_fx_rates(&mut ledger, &changed, "new.csv").unwrap_err();
-        assert_eq!(error.to_string(), "new.csv: refused, nothing imported: 2026-01 USD→EUR: the ledger has 0.9, the file says 0.95");
+        let error = import_fx_rates(&mut ledger, &changed, "new.csv", false).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "new.csv: refused, nothing imported: 2026-01 USD→EUR: the ledger has 0.9, the file says 0.95 (no closed period used it: --replace corrects it)"
+        );
         assert_eq!(stored_rate(&ledger, Month::parse("2026-03").unwrap(), Currency::USD, Currency::EUR).unwrap(), None, "all or nothing");
         assert_eq!(
             stored_rate(&ledger, Month::parse("2026-02").unwrap(), Currency::USD, Currency::EUR).unwrap(),

@@ -41,10 +41,15 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "dsr messages", sql: include_str!("../migrations/0009_dsr_messages.sql") },
     Migration { version: 10, name: "cost identity", sql: include_str!("../migrations/0010_cost_identity.sql") },
     Migration { version: 11, name: "sepa files", sql: include_str!("../migrations/0011_sepa_files.sql") },
+    Migration {
+        version: 12,
+        name: "fx rates of open months",
+        sql: include_str!("../migrations/0012_fx_rates_of_open_months.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: u32 = 11;
+pub const LATEST_SCHEMA_VERSION: u32 = 12;
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -339,7 +339,7 @@ pub fn run(cli: &Cli, arguments: &DemoArgs, output: Output) -> anyhow::Result<u8
         .collect();
     let catalog = crate::commands::catalog::import_files(&home, &catalog_files, output)?;
     let contracts = import_generated_contracts(&home, &generated, &inbox)?;
-    let fx = crate::commands::fx::import_file(&home, &inbox.join("fx/fx-rates.csv"))?;
+    let fx = crate::commands::fx::import_file(&home, &inbox.join("fx/fx-rates.csv"), false)?;
 
     let mut reports: Vec<std::path::PathBuf> = generated
         .files

@@ -41,7 +41,8 @@ pub fn parse_period(text: &str) -> anyhow::Result<Period> {
                 format!("statements cover whole months: give the month {month}, or {}, {} or {}", month.quarter(), month.half(), month.year())
             }
             CalendarProblem::YearLast { period } => format!("write {period}"),
-            _ => "write a month (2026-07), quarter (2026-Q3), half (2026-H1) or year (2026)".to_string(),
+            // The message lists the forms already.
+            _ => "for example `ledgerline run 2026-H1` for the first half of 2026".to_string(),
         };
         refuse(error.to_string(), hint)
     })
