@@ -189,3 +189,30 @@ fn a_report_is_in_one_import_at_most_and_its_record_cannot_be_changed() {
     assert!(sql_error(connection, "UPDATE import_parts SET content_sha256 = content_sha256").contains("imports are facts"));
     assert!(sql_error(connection, "DELETE FROM import_parts").contains("imports are facts"));
 }
+
+#[test]
+fn a_rate_a_closed_period_used_cannot_be_changed_and_none_can_be_removed() {
+    let ledger = Ledger::open_in_memory().unwrap();
+    let connection = ledger.connection();
+    connection
+        .execute("INSERT INTO periods (id, first_month, last_month, status, closed_at) VALUES ('2026-H1', '2026-01', '2026-06', 'closed', 'now')", [])
+        .unwrap();
+    for month in ["2025-11", "2026-06", "2026-07"] {
+        connection
+            .execute(
+                "INSERT INTO fx_rates (month, from_currency, to_currency, rate, source_file, imported_at) VALUES (?1, 'USD', 'EUR', '0.9', 'fx.csv', 'now')",
+                [month],
+            )
+            .unwrap();
+    }
+    // Months in or before the last closed period (a period takes the earlier months too).
+    for month in ["2025-11", "2026-06"] {
+        let error = sql_error(connection, &format!("UPDATE fx_rates SET rate = '0.8' WHERE month = '{month}'"));
+        assert!(error.contains("exchange rates a closed period used are kept"), "{month}: {error}");
+    }
+    connection.execute("UPDATE fx_rates SET rate = '0.8' WHERE month = '2026-07'", []).unwrap();
+    let error = sql_error(connection, "UPDATE fx_rates SET month = '2026-08' WHERE month = '2026-07'");
+    assert!(error.contains("cannot be changed"), "{error}");
+    let error = sql_error(connection, "DELETE FROM fx_rates WHERE month = '2026-07'");
+    assert!(error.contains("cannot be removed"), "{error}");
+}
