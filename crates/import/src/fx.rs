@@ -31,6 +31,9 @@ pub struct FxImport {
     /// Rates of months no closed period covers that `replace` changed: (month, from, to, the
     /// rate before, the rate now).
     pub replaced: Vec<ReplacedRate>,
+    /// Rates more than five times (or less than a fifth of) the rate of the month before, for
+    /// the same pair: typos like 9.2 for 0.92, said while they can still be corrected.
+    pub warnings: Vec<String>,
     pub first_month: Option<Month>,
     pub last_month: Option<Month>,
 }
@@ -186,8 +189,43 @@ pub fn import_fx_rates(ledger: &mut Ledger, rates: &[FxRate], file: &str, replac
     if !conflicts.is_empty() {
         return Err(ImportError::FxConflict { file: file.to_string(), conflicts });
     }
+    outcome.warnings = jumps(&transaction, rates)?;
     transaction.commit()?;
     Ok(outcome)
+}
+
+/// Rates of the file that jump more than fivefold from the rate of the month before (stored or
+/// in the file), pair by pair, as warnings.
+fn jumps(connection: &rusqlite::Connection, rates: &[FxRate]) -> Result<Vec<String>, ImportError> {
+    const FACTOR: i128 = 5;
+    let mut warnings = Vec::new();
+    // A rate after a flagged one is compared with it no further: the flagged one is the news.
+    let mut flagged: Vec<(String, Currency, Currency)> = Vec::new();
+    let mut statement =
+        connection.prepare("SELECT month, rate FROM fx_rates WHERE from_currency = ?1 AND to_currency = ?2 AND month < ?3 ORDER BY month DESC LIMIT 1")?;
+    for rate in rates {
+        let before: Option<(String, String)> = statement
+            .query_row(params![rate.from.code(), rate.to.code(), rate.month.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let Some((month, before)) = before else { continue };
+        let Ok(before) = Decimal::parse(&before) else { continue };
+        if flagged.contains(&(month.clone(), rate.from, rate.to)) {
+            continue;
+        }
+        let (now, then) = (rate.rate.scaled(), before.scaled());
+        if now > then.saturating_mul(FACTOR) || now.saturating_mul(FACTOR) < then {
+            flagged.push((rate.month.to_string(), rate.from, rate.to));
+            warnings.push(format!(
+                "{} {}→{} {} is {} the rate of {month} ({before}): check it; until a period using it is closed, `ledgerline fx import --replace` corrects it",
+                rate.month,
+                rate.from,
+                rate.to,
+                rate.rate,
+                if now > then { "more than five times" } else { "less than a fifth of" }
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// The stored rate for a month and pair, if any.
@@ -244,6 +282,12 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "new.csv: refused, nothing imported: 2026-01 USD→EUR: the ledger has 0.9, the file says 0.95 (no closed period used it: --replace corrects it)"
+        );
+        let jump = read_fx_rates("month,from,to,rate\n2026-04,USD,EUR,9.2\n2026-05,USD,EUR,1.8\n", "jump.csv").unwrap();
+        let outcome = import_fx_rates(&mut ledger, &jump, "jump.csv", false).unwrap();
+        assert_eq!(
+            outcome.warnings,
+            ["2026-04 USD→EUR 9.2 is more than five times the rate of 2026-02 (0.91): check it; until a period using it is closed, `ledgerline fx import --replace` corrects it"]
         );
         assert_eq!(stored_rate(&ledger, Month::parse("2026-03").unwrap(), Currency::USD, Currency::EUR).unwrap(), None, "all or nothing");
         assert_eq!(

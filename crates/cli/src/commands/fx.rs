@@ -28,6 +28,9 @@ pub fn run(cli: &Cli, command: &FxCommand, output: Output) -> anyhow::Result<u8>
                 };
                 let mut text =
                     format!("{}: {} rates added, {} already known{span}.\n", outcome.file, outcome.added, outcome.unchanged);
+                for warning in &outcome.warnings {
+                    text.push_str(&format!("    warning: {warning}\n"));
+                }
                 for replaced in &outcome.replaced {
                     text.push_str(&format!(
                         "    {} {}→{}: {} replaced by {} (no closed period used it)\n",
