@@ -365,7 +365,7 @@ pub fn report(pack: &Pack, charts: &Charts) -> Report {
     if let Some(age) = &pack.dollar_age {
         summary.push(vec![
             "Dollar age of the catalog (revenue-weighted, years)".to_string(),
-            age.years.to_string(),
+            age.years.format_fixed(2, RoundingMode::HalfEven),
         ]);
     }
     summary.push(vec![
@@ -469,7 +469,7 @@ pub fn report(pack: &Pack, charts: &Charts) -> Report {
     if let Some(age) = &pack.dollar_age {
         blocks.push(ReportBlock::Paragraph(format!(
             "Dollar age: {} years. The age of each release at {} (from its release date), weighted by its LTM net label share, over {} releases earning {} {currency} of the LTM net label share.",
-            age.years, pack.as_of, age.releases, money(age.weighted_over)
+            age.years.format_fixed(2, RoundingMode::HalfEven), pack.as_of, age.releases, money(age.weighted_over)
         )));
     }
 
@@ -958,7 +958,7 @@ pub fn xlsx(pack: &Pack) -> Result<Vec<u8>, XlsxError> {
     if let Some(age) = &pack.dollar_age {
         summary.push(vec![
             X::Text("Dollar age (years)".into()),
-            X::Text(age.years.to_string()),
+            X::Text(age.years.format_fixed(2, RoundingMode::HalfEven)),
         ]);
     }
     for warning in &pack.warnings {
