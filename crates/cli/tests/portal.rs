@@ -931,6 +931,22 @@ fn the_label_uploads_a_report_resolves_an_identifier_runs_and_closes_a_period() 
                 |row| row.get(0),
             )
             .unwrap();
+        // A mistyped target says what is wrong with it, as the CLI does.
+        let typo = &isrc[..11];
+        let reply = send(
+            &router,
+            post_form(
+                "/label/unmatched",
+                Some(&session),
+                &[("_csrf", &csrf), ("identifier", &identifier), ("target", typo)],
+            ),
+        )
+        .await;
+        assert!(
+            reply.text().contains(&format!("not an ISRC: ISRC &quot;{typo}&quot; has 11 characters; an ISRC has 12")),
+            "{}",
+            reply.text()
+        );
         let reply = send(
             &router,
             post_form(

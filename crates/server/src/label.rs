@@ -396,13 +396,14 @@ pub fn resolve_alias(
     let target = target.trim();
     let parsed = match ledgerline_model::Isrc::parse(target) {
         Ok(isrc) => AliasTarget::Track(isrc),
-        Err(_) => match ledgerline_model::Icpn::parse(target) {
+        Err(isrc_error) => match ledgerline_model::Icpn::parse(target) {
             Ok(icpn) => AliasTarget::Release(icpn),
-            Err(_) => {
-                return Err(PortalError::invalid(format!(
-                    "\"{target}\" is neither an ISRC nor a UPC/EAN"
-                )))
+            // Say what is wrong with it as what it looks like: an ISRC has letters, a UPC/EAN
+            // is digits only.
+            Err(_) if target.bytes().any(|byte| byte.is_ascii_alphabetic()) => {
+                return Err(PortalError::invalid(format!("not an ISRC: {isrc_error}")))
             }
+            Err(icpn_error) => return Err(PortalError::invalid(format!("not a UPC/EAN: {icpn_error}"))),
         },
     };
     Ok(ledgerline_import::suspense::add_alias(
