@@ -23,15 +23,7 @@ impl Converter<'_> {
         if let Some(rate) = report_rate {
             return Ok(rate);
         }
-        if let Some(rate) = self.table.rates.get(&(month, from, self.to)) {
-            return Ok(*rate);
-        }
-        if let Some(reverse) = self.table.rates.get(&(month, self.to, from)) {
-            if !reverse.is_zero() {
-                return Decimal::ONE.checked_div(*reverse, self.rounding).ok_or(EngineError::Overflow("an inverse exchange rate"));
-            }
-        }
-        Err(EngineError::MissingRate { from, to: self.to, month })
+        self.table.rate(from, self.to, month, self.rounding)?.ok_or(EngineError::MissingRate { from, to: self.to, month })
     }
 
     pub fn convert(&self, amount: Decimal, from: Currency, month: Month, report_rate: Option<Decimal>) -> Result<Decimal, EngineError> {
@@ -63,6 +55,22 @@ impl Converter<'_> {
             let reverse = self.table.rates.get(&(current, to, self.to)).filter(|rate| !rate.is_zero())?;
             Decimal::ONE.checked_div(*reverse, self.rounding)
         })
+    }
+}
+
+impl FxTable {
+    /// The table's rate from `from` to `to` in `month`: the direct rate, else the inverse of the
+    /// reverse rate; `None` without either.
+    pub fn rate(&self, from: Currency, to: Currency, month: Month, rounding: RoundingMode) -> Result<Option<Decimal>, EngineError> {
+        if let Some(rate) = self.rates.get(&(month, from, to)) {
+            return Ok(Some(*rate));
+        }
+        match self.rates.get(&(month, to, from)) {
+            Some(reverse) if !reverse.is_zero() => {
+                Decimal::ONE.checked_div(*reverse, rounding).map(Some).ok_or(EngineError::Overflow("an inverse exchange rate"))
+            }
+            _ => Ok(None),
+        }
     }
 }
 

@@ -119,7 +119,7 @@ pub fn load(ledger: &Ledger, lake_root: &Path, target: Period) -> Result<Loaded,
         suspense,
         costs: costs(ledger)?,
         payments: payments(ledger)?,
-        fx: fx(ledger)?,
+        fx: fx_table(ledger.connection())?,
     };
     Ok(Loaded { input, issued: issued(ledger)?, lines_read })
 }
@@ -480,8 +480,9 @@ fn payments(ledger: &Ledger) -> Result<Vec<Payment>, RunError> {
         .collect()
 }
 
-fn fx(ledger: &Ledger) -> Result<FxTable, RunError> {
-    let mut statement = ledger.connection().prepare("SELECT month, from_currency, to_currency, rate FROM fx_rates")?;
+/// Every exchange rate of the ledger.
+pub(crate) fn fx_table(connection: &rusqlite::Connection) -> Result<FxTable, RunError> {
+    let mut statement = connection.prepare("SELECT month, from_currency, to_currency, rate FROM fx_rates")?;
     let rows: Vec<[String; 4]> =
         statement.query_map([], |row| Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]))?.collect::<Result<_, _>>()?;
     let mut table = FxTable::default();

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use ledgerline_engine::Statement;
+use ledgerline_engine::{FxTable, Statement};
 use ledgerline_model::{Date, Month, Period};
 use ledgerline_money::{Currency, Decimal, RoundingMode};
 use ledgerline_store::{utc_timestamp_now, Ledger};
@@ -121,6 +121,7 @@ pub fn record_payments(
 ) -> Result<PaymentsRecorded, RunError> {
     let rounding = crate::settings(ledger)?.rounding;
     let transaction = ledger.connection_mut().transaction()?;
+    let fx = crate::load::fx_table(&transaction)?;
     let mut outcome = PaymentsRecorded {
         recorded: 0,
         already_recorded: 0,
@@ -151,7 +152,7 @@ pub fn record_payments(
             continue;
         }
         if !checked.contains_key(payment.payee) {
-            let payable = payable_now(&transaction, payment.payee, rounding)?;
+            let payable = payable_now(&transaction, &fx, payment.payee, rounding)?;
             checked.insert(payment.payee, (payable, Decimal::ZERO));
         }
         let inserted = transaction.execute(
@@ -179,7 +180,7 @@ pub fn record_payments(
         let date =
             Date::parse(&payment.date).map_err(|error| RunError::corrupt("payment date", error))?;
         match convert(
-            &transaction,
+            &fx,
             payment.amount,
             payment.currency,
             payable.currency,
@@ -206,7 +207,8 @@ pub fn record_payments(
             hint: "payee ids are the party ids of the parties file: import the party first (ledgerline catalog import parties.csv) or correct the id".to_string(),
         });
     }
-    for (payee, (payable, paid)) in checked {
+    for (payee, (payable, paid)) in &checked {
+        let paid = *paid;
         let excess = paid - payable.payable.max(Decimal::ZERO);
         if excess.is_positive() {
             outcome.overpaid.push(Overpayment {
@@ -221,7 +223,8 @@ pub fn record_payments(
     }
     if overpaying == Overpaying::Refuse {
         if let Some(first) = outcome.overpaid.first() {
-            let since = match &checked_basis(&transaction, &first.payee)? {
+            let basis = checked.get(first.payee.as_str()).and_then(|(payable, _)| payable.statement_period.as_ref());
+            let since = match basis {
                 Some(period) => format!(
                     "what the {period} statement made payable, less payments recorded since"
                 ),
@@ -238,11 +241,6 @@ pub fn record_payments(
     }
     transaction.commit()?;
     Ok(outcome)
-}
-
-/// The period of the payee's last issued statement.
-fn checked_basis(connection: &Connection, payee: &str) -> Result<Option<String>, RunError> {
-    Ok(last_statement(connection, payee)?.map(|(statement, _)| statement.period))
 }
 
 /// An amount with the currency's decimals when it has no more, as `100.00 EUR`.
@@ -348,11 +346,12 @@ fn last_statement(
 /// What is payable to `payee` now (see the module documentation).
 pub fn payable_now(
     connection: &Connection,
+    fx: &FxTable,
     payee: &str,
     rounding: RoundingMode,
 ) -> Result<Payable, RunError> {
     match last_statement(connection, payee)? {
-        Some((statement, issued_at)) => payable_from(connection, &statement, &issued_at, rounding),
+        Some((statement, issued_at)) => payable_from(connection, fx, &statement, &issued_at, rounding),
         None => {
             let currency: String = connection
                 .query_row(
@@ -369,7 +368,7 @@ pub fn payable_now(
                     row.get(0)
                 })
                 .optional()?;
-            let paid_since = paid(connection, payee, None, currency, rounding)?;
+            let paid_since = paid(connection, fx, payee, None, currency, rounding)?;
             Ok(Payable {
                 payee: payee.to_string(),
                 name: name.unwrap_or_else(|| payee.to_string()),
@@ -388,6 +387,7 @@ pub fn payable_now(
 /// period, and those recorded when or after it was issued.
 fn payable_from(
     connection: &Connection,
+    fx: &FxTable,
     statement: &Statement,
     issued_at: &str,
     rounding: RoundingMode,
@@ -399,6 +399,7 @@ fn payable_from(
         .last_day();
     let paid_since = paid(
         connection,
+        fx,
         &statement.payee,
         Some((last_day, issued_at)),
         currency,
@@ -421,6 +422,7 @@ fn payable_from(
 /// converted at its month's rate, as the run converts it; without a rate it is refused.
 fn paid(
     connection: &Connection,
+    fx: &FxTable,
     payee: &str,
     after: Option<(Date, &str)>,
     currency: Currency,
@@ -445,7 +447,7 @@ fn paid(
         let from =
             Currency::parse(&code).map_err(|error| RunError::corrupt("payment currency", error))?;
         let date = Date::parse(&day).map_err(|error| RunError::corrupt("payment date", error))?;
-        let Some(converted) = convert(connection, amount, from, currency, date.month(), rounding)?
+        let Some(converted) = convert(fx, amount, from, currency, date.month(), rounding)?
         else {
             return Err(RunError::Refused {
                 message: format!(
@@ -466,7 +468,7 @@ fn paid(
 /// `amount` in `to`, at the month's rate (direct, or the inverse of the reverse rate), as the
 /// run converts payments; `None` without a rate.
 fn convert(
-    connection: &Connection,
+    fx: &FxTable,
     amount: Decimal,
     from: Currency,
     to: Currency,
@@ -476,25 +478,8 @@ fn convert(
     if from == to || amount.is_zero() {
         return Ok(Some(amount));
     }
-    let rate = |from: Currency, to: Currency| -> Result<Option<Decimal>, RunError> {
-        let text: Option<String> = connection
-            .query_row(
-                "SELECT rate FROM fx_rates WHERE month = ?1 AND from_currency = ?2 AND to_currency = ?3",
-                params![month.to_string(), from.code(), to.code()],
-                |row| row.get(0),
-            )
-            .optional()?;
-        text.map(|text| Decimal::parse(&text).map_err(|error| RunError::corrupt("fx rate", error)))
-            .transpose()
-    };
-    let rate = match rate(from, to)? {
-        Some(rate) => rate,
-        None => match rate(to, from)? {
-            Some(reverse) if !reverse.is_zero() => Decimal::ONE
-                .checked_div(reverse, rounding)
-                .ok_or_else(|| RunError::corrupt("fx rate", "the inverse overflows"))?,
-            _ => return Ok(None),
-        },
+    let Some(rate) = fx.rate(from, to, month, rounding)? else {
+        return Ok(None);
     };
     Ok(Some(amount.checked_mul(rate, rounding).ok_or_else(
         || RunError::corrupt("payment amount", "the converted amount overflows"),
@@ -518,6 +503,7 @@ pub fn payable_balances(
 pub fn payables(ledger: &Ledger, period: Period) -> Result<BTreeMap<String, Payable>, RunError> {
     let rounding = crate::settings(ledger)?.rounding;
     let connection = ledger.connection();
+    let fx = crate::load::fx_table(connection)?;
     let mut query = connection
         .prepare("SELECT content, issued_at FROM statements WHERE period = ?1 ORDER BY payee_id")?;
     let rows: Vec<(String, String)> = query
@@ -527,7 +513,7 @@ pub fn payables(ledger: &Ledger, period: Period) -> Result<BTreeMap<String, Paya
     for (content, issued_at) in rows {
         let statement: Statement = serde_json::from_str(&content)
             .map_err(|error| RunError::corrupt(format!("statement of {period}"), error))?;
-        let payable = payable_from(connection, &statement, &issued_at, rounding)?;
+        let payable = payable_from(connection, &fx, &statement, &issued_at, rounding)?;
         balances.insert(statement.payee.clone(), payable);
     }
     Ok(balances)
